@@ -1,0 +1,1 @@
+namespace Phi3.OnnxSdk;
