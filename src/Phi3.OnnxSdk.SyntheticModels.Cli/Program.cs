@@ -1,1 +1,3 @@
-return 0;
+using Phi3.OnnxSdk.SyntheticModels.Cli;
+
+return await BuildTestModelCommand.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);

@@ -1,0 +1,75 @@
+using System.Text.Json;
+
+namespace Phi3.OnnxSdk.SyntheticModels;
+
+/// <summary>
+/// Writes genai_config.json exactly as the real Phi-3-mini cpu-int4 variant has it, field for
+/// field and in the same order, with this model's dimensions, file name and context length.
+/// </summary>
+internal static class GenAIConfigWriter
+{
+    public static byte[] Create(SyntheticModelOptions options, string onnxFileName)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteStartObject("model");
+            w.WriteNumber("bos_token_id", 1);
+            w.WriteNumber("context_length", options.ContextLength);
+            w.WriteStartObject("decoder");
+            w.WriteStartObject("session_options");
+            w.WriteString("log_id", "onnxruntime-genai");
+            w.WriteStartArray("provider_options");
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteString("filename", onnxFileName);
+            w.WriteNumber("head_size", options.HeadSize);
+            w.WriteNumber("hidden_size", options.HiddenSize);
+            w.WriteStartObject("inputs");
+            w.WriteString("input_ids", "input_ids");
+            w.WriteString("attention_mask", "attention_mask");
+            w.WriteString("past_key_names", "past_key_values.%d.key");
+            w.WriteString("past_value_names", "past_key_values.%d.value");
+            w.WriteEndObject();
+            w.WriteStartObject("outputs");
+            w.WriteString("logits", "logits");
+            w.WriteString("present_key_names", "present.%d.key");
+            w.WriteString("present_value_names", "present.%d.value");
+            w.WriteEndObject();
+            w.WriteNumber("num_attention_heads", options.NumHeads);
+            w.WriteNumber("num_hidden_layers", options.Layers);
+            w.WriteNumber("num_key_value_heads", options.NumKeyValueHeads);
+            w.WriteEndObject();
+            w.WriteStartArray("eos_token_id");
+            w.WriteNumberValue(32000);
+            w.WriteNumberValue(32001);
+            w.WriteNumberValue(32007);
+            w.WriteEndArray();
+            w.WriteNumber("pad_token_id", 32000);
+            w.WriteString("type", "phi3");
+            w.WriteNumber("vocab_size", SyntheticModelOptions.Phi3VocabSize);
+            w.WriteEndObject();
+            w.WriteStartObject("search");
+            w.WriteNumber("diversity_penalty", 0.0);
+            w.WriteBoolean("do_sample", false);
+            w.WriteBoolean("early_stopping", true);
+            w.WriteNumber("length_penalty", 1.0);
+            w.WriteNumber("max_length", options.ContextLength);
+            w.WriteNumber("min_length", 0);
+            w.WriteNumber("no_repeat_ngram_size", 0);
+            w.WriteNumber("num_beams", 1);
+            w.WriteNumber("num_return_sequences", 1);
+            w.WriteBoolean("past_present_share_buffer", true);
+            w.WriteNumber("repetition_penalty", 1.0);
+            w.WriteNumber("temperature", 1.0);
+            w.WriteNumber("top_k", 1);
+            w.WriteNumber("top_p", 1.0);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        stream.WriteByte((byte)'\n');
+        return stream.ToArray();
+    }
+}
