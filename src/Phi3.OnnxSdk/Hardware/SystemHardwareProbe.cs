@@ -105,7 +105,9 @@ public sealed class SystemHardwareProbe : IHardwareProbe
 
     private static ProbeResult<T> Result<T>(T value, List<string>? notes = null) => new(value, notes ?? []);
 
-    private async Task<ProbeResult<T>> RunAsync<T>(string name, Func<List<string>, T> probe, T fallback, CancellationToken cancellationToken)
+    /// <summary>Runs one probe on a worker thread; a failure or overrun yields <paramref name="fallback"/> and a note.</summary>
+    internal static async Task<ProbeResult<T>> RunBoundedAsync<T>(
+        string name, Func<List<string>, T> probe, T fallback, TimeSpan timeout, ILogger logger, CancellationToken cancellationToken)
     {
         // Each run gets its own notes list, so a probe that finishes after its timeout cannot touch the result.
         var work = Task.Run(
@@ -117,12 +119,12 @@ public sealed class SystemHardwareProbe : IHardwareProbe
             CancellationToken.None);
         try
         {
-            return await work.WaitAsync(_timeout, cancellationToken).ConfigureAwait(false);
+            return await work.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
-            var ms = _timeout.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture);
-            _logger.LogWarning("The {Probe} probe did not finish within {Milliseconds} ms; reporting it absent.", name, ms);
+            var ms = timeout.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture);
+            logger.LogWarning("The {Probe} probe did not finish within {Milliseconds} ms; reporting it absent.", name, ms);
             return Result(fallback, [$"{name} probe timed out after {ms} ms; reported absent"]);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -133,10 +135,14 @@ public sealed class SystemHardwareProbe : IHardwareProbe
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            _logger.LogWarning(ex, "The {Probe} probe failed; reporting it absent.", name);
+            logger.LogWarning(ex, "The {Probe} probe failed; reporting it absent.", name);
             return Result(fallback, [$"{name} probe failed ({ex.GetType().Name}: {ex.Message}); reported absent"]);
         }
     }
 
-    private sealed record ProbeResult<T>(T Value, List<string> Notes);
+    /// <summary>A probe's value and notes.</summary>
+    internal sealed record ProbeResult<T>(T Value, List<string> Notes);
+
+    private Task<ProbeResult<T>> RunAsync<T>(string name, Func<List<string>, T> probe, T fallback, CancellationToken cancellationToken) =>
+        RunBoundedAsync(name, probe, fallback, _timeout, _logger, cancellationToken);
 }
