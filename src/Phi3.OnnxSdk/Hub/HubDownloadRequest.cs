@@ -5,7 +5,7 @@ namespace Phi3.OnnxSdk.Hub;
 /// or both.
 /// </summary>
 /// <remarks>Instances are immutable once built and safe to share between threads.</remarks>
-public sealed class HubDownloadRequest
+public sealed record HubDownloadRequest
 {
     /// <summary>Gets the repository id, <c>org/name</c> (for example <c>microsoft/Phi-3-mini-4k-instruct-onnx</c>).</summary>
     public required string RepoId { get; init; }
