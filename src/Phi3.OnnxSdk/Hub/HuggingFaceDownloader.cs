@@ -480,21 +480,19 @@ public sealed partial class HuggingFaceDownloader : IDisposable
         var pending = Task.CompletedTask;
         using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
 
+        int Clamp(int count) =>
+            // More bytes than the hub announced are dropped; verification then fails on the size.
+            (int)Math.Clamp(file.Size - writer.Position, 0, count);
+
         void Write(byte[] buffer, int count)
         {
-            if (writer.Position + count > file.Size)
-            {
-                // More bytes than the hub announced: keep counting but stop writing; verification fails on size.
-                count = (int)Math.Max(0, file.Size - writer.Position);
-            }
-
             try
             {
-                writer.Append(buffer, count);
+                writer.Write(buffer, count);
             }
             catch (IOException ex)
             {
-                throw new HubException($"Writing '{file.RepoPath}' to '{Path.GetDirectoryName(_settings.CacheDirectory)}' failed: {ex.Message}", ex);
+                throw new HubException($"Writing '{file.RepoPath}' into '{_settings.CacheDirectory}' failed: {ex.Message}", ex);
             }
 
             tracker.Advanced(file.RepoPath, writer.Position, file.Size, count);
@@ -529,8 +527,12 @@ public sealed partial class HuggingFaceDownloader : IDisposable
                 {
                     await pending.ConfigureAwait(false);
                     var buffer = current;
-                    var count = filled;
-                    pending = Task.Run(() => Write(buffer, count), CancellationToken.None);
+                    var count = Clamp(filled);
+
+                    // Hashing and writing run side by side while the next bytes are read.
+                    pending = Task.WhenAll(
+                        Task.Run(() => writer.Hash(buffer, count), CancellationToken.None),
+                        Task.Run(() => Write(buffer, count), CancellationToken.None));
                     (current, spare) = (spare, current);
                     filled = 0;
                 }
@@ -543,7 +545,9 @@ public sealed partial class HuggingFaceDownloader : IDisposable
                 await pending.ConfigureAwait(false);
                 if (filled > 0)
                 {
-                    Write(current, filled);
+                    var count = Clamp(filled);
+                    writer.Hash(current, count);
+                    Write(current, count);
                 }
             }
             finally

@@ -53,9 +53,22 @@ internal sealed class VerifyingBlobWriter : IDisposable
     /// <summary>Gets the hash's name as shown in messages: <c>sha256</c>, <c>git-sha1</c> or <see langword="null"/> (size check only).</summary>
     public string? AlgorithmName => _algorithm is null ? null : _algorithm == HashAlgorithmName.SHA256 ? "sha256" : "git-sha1";
 
+    /// <summary>Hashes and writes the next bytes.</summary>
     public void Append(byte[] buffer, int count)
     {
-        _hash?.AppendData(buffer, 0, count);
+        Hash(buffer, count);
+        Write(buffer, count);
+    }
+
+    /// <summary>
+    /// Hashes the next bytes. May run at the same time as <see cref="Write"/> of the same bytes (the two touch
+    /// different state), but calls of each must come in file order, one at a time.
+    /// </summary>
+    public void Hash(byte[] buffer, int count) => _hash?.AppendData(buffer, 0, count);
+
+    /// <summary>Writes the next bytes; see <see cref="Hash"/> for concurrency.</summary>
+    public void Write(byte[] buffer, int count)
+    {
         _file.Write(buffer, 0, count);
         Position += count;
     }

@@ -16,8 +16,11 @@ internal sealed class FakeHubFile
         Sha256 = Convert.ToHexStringLower(SHA256.HashData(content));
         var header = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"blob {content.Length}\0"));
 #pragma warning disable CA5350 // git blob ids are SHA-1 by definition
-        GitObjectId = Convert.ToHexStringLower(SHA1.HashData([.. header, .. content]));
+        using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
 #pragma warning restore CA5350
+        sha1.AppendData(header);
+        sha1.AppendData(content);
+        GitObjectId = Convert.ToHexStringLower(sha1.GetHashAndReset());
     }
 
     public string Path { get; }
