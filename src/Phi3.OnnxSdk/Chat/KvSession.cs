@@ -37,7 +37,7 @@ internal sealed class KvSession : IDisposable
 
         MaxLength = maxLength;
         GeneratorKey = settings.GeneratorKey;
-        Reusable = settings.GuidanceType is null;
+        Reusable = settings.GuidanceType is null && !settings.SearchFlags.GetValueOrDefault("do_sample");
     }
 
     /// <summary>Gets the native generator.</summary>
@@ -49,8 +49,14 @@ internal sealed class KvSession : IDisposable
     /// <summary>Gets the settings key the generator was created with.</summary>
     public string GeneratorKey { get; }
 
-    /// <summary>Gets whether the session may be reused (not when guidance state is attached).</summary>
+    /// <summary>
+    /// Gets whether the session may be reused: greedy only (a sampling generator's random state cannot be reset, so a
+    /// seeded request would not repeat) and not with guidance (its grammar state is not rewound).
+    /// </summary>
     public bool Reusable { get; }
+
+    /// <summary>Gets or sets the length of the prompt last fed to this session.</summary>
+    public int PromptLength { get; set; }
 
     /// <summary>Gets the ids in the generator's sequence; the last one may not have been fed to the model yet.</summary>
     public List<int> Tokens { get; } = [];

@@ -28,7 +28,8 @@ internal sealed class KvSessionCache : IDisposable
 
     /// <summary>
     /// Takes the session with the longest reusable prefix of <paramref name="prompt"/> among those created with
-    /// <paramref name="generatorKey"/> whose buffer holds <paramref name="requiredLength"/> tokens; <see langword="null"/> if none.
+    /// <paramref name="generatorKey"/> whose buffer holds <paramref name="requiredLength"/> tokens and of whose last prompt at least
+    /// half is reusable; <see langword="null"/> if none.
     /// </summary>
     public KvSession? Take(int[] prompt, string generatorKey, int requiredLength, out int reusableLength)
     {
@@ -44,8 +45,10 @@ internal sealed class KvSessionCache : IDisposable
                     continue;
                 }
 
+                // Taking a conversation's cache for a prompt that shares little of it would cost that conversation a
+                // full prefill for a small gain: require at least half of its last prompt to be reusable.
                 int length = session.ReusableLength(prompt);
-                if (length > reusableLength)
+                if (length > reusableLength && length * 2 >= session.PromptLength)
                 {
                     reusableLength = length;
                     best = node;

@@ -273,6 +273,7 @@ public sealed class Phi3ChatClient : IChatClient
                 {
                     while (reader.TryRead(out var item))
                     {
+                        cancellationToken.ThrowIfCancellationRequested();
                         yield return ToUpdate(request, item);
                     }
                 }
@@ -348,7 +349,7 @@ public sealed class Phi3ChatClient : IChatClient
             int[] prompt = request.Prompt;
             int required = (int)Math.Min(_model.ContextLength, (long)prompt.Length + settings.MaxOutputTokens);
             int reused = 0;
-            if (_reuse && settings.GuidanceType is null)
+            if (_reuse && settings.GuidanceType is null && !settings.SearchFlags.GetValueOrDefault("do_sample"))
             {
                 session = _sessions.Take(prompt, settings.GeneratorKey, required, out reused);
             }
@@ -356,7 +357,7 @@ public sealed class Phi3ChatClient : IChatClient
             if (session is null)
             {
                 reused = 0;
-                int maxLength = (int)Math.Min(_model.ContextLength, (long)required + (settings.GuidanceType is null ? _headroom : 0));
+                int maxLength = (int)Math.Min(_model.ContextLength, (long)required + (settings.GuidanceType is null && !settings.SearchFlags.GetValueOrDefault("do_sample") ? _headroom : 0));
                 session = new KvSession(_model, settings, maxLength);
             }
             else
@@ -375,6 +376,7 @@ public sealed class Phi3ChatClient : IChatClient
                 Interlocked.Add(ref _prefilledTokens, chunk.Length);
             }
 
+            session.PromptLength = prompt.Length;
             TokenizerStream stream;
             lock (_model.TokenizerLock)
             {

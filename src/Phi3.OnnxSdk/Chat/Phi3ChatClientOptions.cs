@@ -33,7 +33,8 @@ public sealed class Phi3ChatClientOptions
 
     /// <summary>
     /// Gets or sets whether the KV cache of recent conversations is kept and reused when a new request shares a
-    /// token prefix with one of them. Default: <see langword="true"/>.
+    /// token prefix with one of them. Only greedy requests without guidance are cached (a sampling generator's random
+    /// state cannot be rewound). Default: <see langword="true"/>.
     /// </summary>
     public bool? EnableKvReuse { get; set; }
 
