@@ -71,6 +71,24 @@ public sealed class Phi3ChatClient : IChatClient
     {
     }
 
+    /// <summary>
+    /// Resolves the Phi-3 variant for this machine, downloads it if missing, loads it and returns a client that owns it:
+    /// the one-call path. With <see cref="Provisioning.Phi3Options.ModelPath"/> set, loads that folder instead.
+    /// </summary>
+    /// <param name="options">What to run; <see langword="null"/> for the defaults.</param>
+    /// <param name="progress">Receives each step (resolving, downloading with byte counts, loading); may be <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels resolving, downloading, or waiting for the load.</param>
+    /// <returns>A client the caller disposes.</returns>
+    /// <remarks>Throws what <see cref="Provisioning.Phi3ModelProvisioner.CreateChatClientAsync"/> throws.</remarks>
+    public static Task<Phi3ChatClient> CreateAsync(
+        Provisioning.Phi3Options? options = null,
+        IProgress<Provisioning.Phi3SetupProgress>? progress = null,
+        CancellationToken cancellationToken = default) =>
+        Provisioning.Phi3ModelProvisioner.CreateChatClientAsync(options, progress, logger: null, hardwareProbe: null, cancellationToken);
+
+    /// <summary>Creates a client that owns <paramref name="model"/> and disposes it with itself.</summary>
+    internal static Phi3ChatClient CreateOwning(Phi3Model model, Phi3ChatClientOptions? options) => new(model, options, ownsModel: true);
+
     private Phi3ChatClient(Phi3Model model, Phi3ChatClientOptions? options, bool ownsModel)
     {
         _model = model;
