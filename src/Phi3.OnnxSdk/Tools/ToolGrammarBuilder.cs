@@ -133,6 +133,7 @@ internal static class ToolGrammarBuilder
         }
 
         schema.Remove("$schema");
+        CloseObjects(schema);
         if (!schema.ContainsKey("x-guidance"))
         {
             schema["x-guidance"] = ToolCallFormat.CreateGuidanceJsonOptions();
@@ -147,11 +148,7 @@ internal static class ToolGrammarBuilder
         arguments.Remove("$schema");
         arguments.Remove("x-guidance");
 
-        // Only the declared parameters: extra keys would be free-form JSON the model could spin out forever.
-        if (!arguments.ContainsKey("additionalProperties"))
-        {
-            arguments["additionalProperties"] = false;
-        }
+        CloseObjects(arguments);
 
         RebaseReferences(arguments, "#" + argumentsPath);
         return new JsonObject
@@ -165,6 +162,48 @@ internal static class ToolGrammarBuilder
             ["required"] = new JsonArray("name", "arguments"),
             ["additionalProperties"] = false,
         };
+    }
+
+    /// <summary>
+    /// Object schemas with <c>properties</c> but no <c>additionalProperties</c> get <c>"additionalProperties": false</c>
+    /// (as OpenAI's strict mode requires): only declared keys, since extra keys would be free-form JSON that a model can
+    /// spin out forever. <c>allOf</c> branches are left open so they still compose.
+    /// </summary>
+    internal static void CloseObjects(JsonNode? node)
+    {
+        if (node is not JsonObject schema)
+        {
+            return;
+        }
+
+        if (schema["properties"] is JsonObject && !schema.ContainsKey("additionalProperties") && !schema.ContainsKey("patternProperties"))
+        {
+            schema["additionalProperties"] = false;
+        }
+
+        foreach (var (key, value) in schema.ToList())
+        {
+            switch (key)
+            {
+                case "properties" or "$defs" or "definitions" or "patternProperties" or "dependentSchemas" when value is JsonObject map:
+                    foreach (var (_, child) in map)
+                    {
+                        CloseObjects(child);
+                    }
+
+                    break;
+                case "anyOf" or "oneOf" or "prefixItems" or "items" when value is JsonArray list:
+                    foreach (var child in list)
+                    {
+                        CloseObjects(child);
+                    }
+
+                    break;
+                case "items" or "additionalProperties" or "not" or "if" or "then" or "else" or "contains":
+                    CloseObjects(value);
+                    break;
+            }
+        }
     }
 
     /// <summary>Local <c>$ref</c>s (<c>#/...</c>) point into the tool's own schema; prefix them with where that schema now sits.</summary>

@@ -14,6 +14,7 @@ internal static class ToolHistoryRenderer
     /// <param name="messages">The history.</param>
     /// <param name="systemAddition">Text to append to the system prompt, or <see langword="null"/>.</param>
     /// <returns>A new list; the input is not modified.</returns>
+    /// <exception cref="ArgumentException">A message is <see langword="null"/>.</exception>
     public static List<ChatMessage> Rewrite(IEnumerable<ChatMessage> messages, string? systemAddition)
     {
         ArgumentNullException.ThrowIfNull(messages);
@@ -22,6 +23,11 @@ internal static class ToolHistoryRenderer
         bool previousWasResults = false;
         foreach (var message in messages)
         {
+            if (message is null)
+            {
+                throw new ArgumentException("The messages contain a null entry.", nameof(messages));
+            }
+
             bool hasCalls = message.Contents.Any(c => c is FunctionCallContent);
             bool hasResults = message.Contents.Any(c => c is FunctionResultContent);
             if (!hasCalls && !hasResults)

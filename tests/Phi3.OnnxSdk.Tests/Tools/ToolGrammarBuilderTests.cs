@@ -181,6 +181,24 @@ public sealed class ToolGrammarBuilderTests(SyntheticModelFixture model)
     }
 
     [Fact]
+    public void BuildResponseSchema_NestedObjects_ClosedUnlessTheySayOtherwiseOrAreAllOfBranches()
+    {
+        const string schema = """
+            {"type":"object","properties":{"inner":{"type":"object","properties":{"x":{"type":"integer"}}},"open":{"type":"object","properties":{},"additionalProperties":true},
+             "list":{"type":"array","items":{"type":"object","properties":{"y":{"type":"boolean"}}}},"mix":{"allOf":[{"type":"object","properties":{"z":{"type":"boolean"}}}]}}}
+            """;
+
+        var built = ToolGrammarBuilder.BuildResponseSchema(ChatResponseFormat.ForJsonSchema(JsonDocument.Parse(schema).RootElement))!;
+
+        Assert.False(built["additionalProperties"]!.GetValue<bool>());
+        Assert.False(built["properties"]!["inner"]!["additionalProperties"]!.GetValue<bool>());
+        Assert.True(built["properties"]!["open"]!["additionalProperties"]!.GetValue<bool>());
+        Assert.False(built["properties"]!["list"]!["items"]!["additionalProperties"]!.GetValue<bool>());
+        Assert.Null(built["properties"]!["mix"]!["allOf"]![0]!["additionalProperties"]);
+        Assert.Null(built["properties"]!["inner"]!["properties"]!["additionalProperties"]);
+    }
+
+    [Fact]
     public void BuildCallsSchema_ArgumentsWithoutAdditionalProperties_ForbidsExtraKeys()
     {
         var schema = ToolGrammarBuilder.BuildCallsSchema([ToolDefinition.From(TestTools.Weather)], 2);

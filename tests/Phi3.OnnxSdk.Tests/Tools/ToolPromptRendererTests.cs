@@ -36,7 +36,7 @@ public sealed class ToolPromptRendererTests
 
         string text = ToolPromptRenderer.RenderResponseFormatInstructions(schema);
 
-        Assert.Contains("{\"type\":\"object\",\"properties\":{\"ok\":{\"type\":\"boolean\"}}}", text, StringComparison.Ordinal);
+        Assert.Contains("{\"type\":\"object\",\"properties\":{\"ok\":{\"type\":\"boolean\"}},\"additionalProperties\":false}", text, StringComparison.Ordinal);
         Assert.DoesNotContain("x-guidance", text, StringComparison.Ordinal);
     }
 }
