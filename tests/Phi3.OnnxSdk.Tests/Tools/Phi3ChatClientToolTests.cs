@@ -119,7 +119,6 @@ public sealed class Phi3ChatClientToolTests : IDisposable
         var followUp = ToolHistoryRenderer.Rewrite(requests[1], null);
         Assert.Contains(followUp, m => m.Role == ChatRole.User && m.Text == $"<tool_response>{{\"name\":\"add\",\"result\":{a + b + 1000}}}</tool_response>");
         Assert.Contains(followUp, m => m.Role == ChatRole.Assistant && m.Text.StartsWith("<tool_call>[{\"name\":\"add\"", StringComparison.Ordinal));
-        Assert.False(string.IsNullOrEmpty(response.Messages[^1].Text) && response.FinishReason is null);
     }
 
     [Fact]
