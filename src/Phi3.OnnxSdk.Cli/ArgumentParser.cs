@@ -13,7 +13,7 @@ internal static class ArgumentParser
     private static readonly HashSet<string> s_valueOptions =
     [
         "-p", "--model-path", "-m", "--model", "--variant", "--provider", "--prefer", "--assume", "-s", "--system",
-        "-n", "--max-tokens", "-t", "--temperature", "--top-p", "--top-k", "--seed", "--cache-dir",
+        "-n", "--max-tokens", "-t", "--temperature", "--top-p", "--top-k", "--seed", "--cache-dir", "--catalog",
     ];
 
     public static CliArguments Parse(IReadOnlyList<string> args)
@@ -119,6 +119,9 @@ internal static class ArgumentParser
                     break;
                 case "--cache-dir":
                     result.CacheDirectory = NotEmpty(name, value);
+                    break;
+                case "--catalog":
+                    result.CatalogPath = NotEmpty(name, value);
                     break;
                 default:
                     throw new CliUsageException($"unknown option '{name}'");

@@ -38,6 +38,9 @@ internal sealed class CliArguments
 
     public string? CacheDirectory { get; set; }
 
+    /// <summary>Gets or sets a catalog file merged over the shipped models.json.</summary>
+    public string? CatalogPath { get; set; }
+
     public bool Offline { get; set; }
 
     public bool NoStats { get; set; }
@@ -50,6 +53,7 @@ internal sealed class CliArguments
         Variant = Variant,
         Provider = Provider,
         Preference = Preference,
+        CatalogPath = CatalogPath,
         Hub = new HubClientOptions
         {
             CacheDirectory = CacheDirectory,

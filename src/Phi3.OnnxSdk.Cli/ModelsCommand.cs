@@ -13,7 +13,7 @@ internal static class ModelsCommand
 {
     public static async Task<int> RunAsync(CliArguments args, TextWriter output, CancellationToken cancellationToken)
     {
-        var catalog = ModelCatalog.Default;
+        var catalog = args.CatalogPath is { } catalogPath ? ModelCatalog.Default.WithEntries(ModelCatalog.Load(catalogPath)) : ModelCatalog.Default;
         HardwareInfo hardware = args.Assume is { } profile
             ? profile.Hardware
             : await new SystemHardwareProbe().ProbeAsync(cancellationToken).ConfigureAwait(false);

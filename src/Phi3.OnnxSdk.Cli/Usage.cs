@@ -23,6 +23,7 @@ internal static class Usage
                                          cuda[:VRAM], dml[:VRAM] or cpu[:RAM], e.g. cuda:24GB, cpu:8GB
               --cache-dir <folder>       Hugging Face cache folder (default: HF_HUB_CACHE, else ~/.cache/huggingface/hub)
               --offline                  use the cache only, never the network
+              --catalog <file>           a catalog file whose entries are merged over the shipped models.json
 
         chat:
           -s, --system <text>            system prompt

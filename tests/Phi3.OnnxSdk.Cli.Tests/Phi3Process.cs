@@ -17,7 +17,7 @@ internal sealed class Phi3Process : IDisposable
     private readonly Task _stdoutPump;
     private readonly Task _stderrPump;
 
-    private Phi3Process(IEnumerable<string> args)
+    private Phi3Process(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -42,6 +42,17 @@ internal sealed class Phi3Process : IDisposable
         start.Environment.Remove("PHI3_VARIANT");
         start.Environment["HF_HUB_OFFLINE"] = "1";
         start.Environment["NO_COLOR"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
+        }
 
         _process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         _stdoutPump = PumpAsync(_process.StandardOutput, _stdout);
@@ -73,6 +84,9 @@ internal sealed class Phi3Process : IDisposable
     }
 
     public static Phi3Process Start(params string[] args) => new(args);
+
+    /// <summary>Starts phi3 with <paramref name="environment"/> laid over the test defaults (a null value removes a variable).</summary>
+    public static Phi3Process Start(IReadOnlyDictionary<string, string?> environment, params string[] args) => new(args, environment);
 
     /// <summary>Runs phi3 to the end with <paramref name="stdin"/> as its whole input.</summary>
     public static async Task<Phi3Result> RunAsync(string stdin, params string[] args)

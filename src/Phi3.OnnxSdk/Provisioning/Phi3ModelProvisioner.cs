@@ -107,7 +107,6 @@ public static class Phi3ModelProvisioner
             logger.LogInformation("Loaded the Phi-3 model in {Folder} in {Seconds:F2} s", prepared.Folder, stopwatch.Elapsed.TotalSeconds);
         }
 
-
         var client = Phi3ChatClient.CreateOwning(model, options.ChatClient);
         progress?.Report(new Phi3SetupProgress(Phi3SetupStage.Ready, string.Create(CultureInfo.InvariantCulture, $"Ready in {stopwatch.Elapsed.TotalSeconds:F1} s")));
         return client;
@@ -168,7 +167,8 @@ public static class Phi3ModelProvisioner
             Folder = variant.FileListComplete ? null : subfolder,
         };
 
-        var hubOptions = options.Hub ?? new HubClientOptions();
+        // A copy: the caller's options (a DI singleton, say) are not changed.
+        var hubOptions = options.Hub?.Clone() ?? new HubClientOptions();
         hubOptions.Logger ??= logger;
         progress?.Report(new Phi3SetupProgress(Phi3SetupStage.Downloading, $"Fetching {variant.Id} from {repo}"));
         var downloadProgress = progress is null

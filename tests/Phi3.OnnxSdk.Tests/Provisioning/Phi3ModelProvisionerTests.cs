@@ -71,6 +71,7 @@ public sealed class Phi3ModelProvisionerTests
         Assert.Equal(0, again.BytesDownloaded);
         Assert.Equal(weightGets, hub.CountGets($"{Subfolder}/model.onnx"));
         Assert.Equal("phi3-synthetic/cpu-tiny", again.Resolution!.Variant.Id);
+        Assert.Null(options.Hub.Logger); // the caller's options are left as they were
     }
 
     [Fact]
