@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.ML.OnnxRuntimeGenAI;
+using Phi3.OnnxSdk.Runtime;
+using static Phi3.OnnxSdk.Benchmarks.BenchModels;
+
+namespace Phi3.OnnxSdk.Benchmarks;
+
+/// <summary>
+/// <c>memory [--model DIR] [--context N]</c>: load time through the SDK's tuned config against a raw
+/// <c>new Model(path)</c> (alternating, best of two), then peak RSS after a prefill that fills the
+/// context (default 4096) against weights plus KV buffer.
+/// </summary>
+internal sealed class MemoryStartupBenchmark : IBenchmark
+{
+    public string Name => "memory";
+
+    public string Description => "load time vs raw new Model(path); peak RSS at 4K context vs weights + KV (mini-int4; --quick: tiny)";
+
+    public Task RunAsync(BenchmarkContext context)
+    {
+        var models = Resolve(context);
+        int contextLength = int.Parse(context.Option("--context", "4096"), CultureInfo.InvariantCulture);
+        var output = context.Output;
+
+        long baseRss = MachineProbe.ProcStatusBytes("VmRSS");
+        double raw = double.MaxValue, sdk = double.MaxValue;
+        for (int round = 0; round < 2; round++)
+        {
+            var watch = Stopwatch.StartNew();
+            using (var model = new Model(models.Folder))
+            {
+                raw = Math.Min(raw, watch.Elapsed.TotalSeconds);
+            }
+
+            watch.Restart();
+            using (var config = RuntimeTuning.Default.CreateConfig(models.Folder))
+            using (var model = new Model(config))
+            {
+                sdk = Math.Min(sdk, watch.Elapsed.TotalSeconds);
+            }
+        }
+
+        output.WriteLine(F($"load: raw new Model(path) {raw:F2} s; SDK (RuntimeTuning.Default config) {sdk:F2} s; ratio {sdk / raw:F3}"));
+
+        GC.Collect();
+        bool reset = MachineProbe.ResetPeak();
+        using var loaded = new Model(models.Folder);
+        long afterLoad = MachineProbe.ProcStatusBytes("VmRSS");
+        int[] prompt = Prompt(contextLength - 16);
+        using var parameters = new GeneratorParams(loaded);
+        parameters.SetSearchOption("max_length", contextLength);
+        var prefill = Stopwatch.StartNew();
+        using var generator = new Generator(loaded, parameters);
+        generator.AppendTokens(prompt);
+        prefill.Stop();
+        while (!generator.IsDone())
+        {
+            generator.GenerateNextToken();
+        }
+
+        long peak = MachineProbe.ProcStatusBytes("VmHWM");
+        long kv = models.KvBytesPerToken * contextLength;
+        long expected = models.WeightBytes + kv;
+        output.WriteLine(F($"RSS before load {baseRss / 1e9:F2} GB; after load {afterLoad / 1e9:F2} GB; prefill of {prompt.Length} tokens {prefill.Elapsed.TotalSeconds:F1} s"));
+        output.WriteLine(F($"peak RSS at {contextLength} context: {peak / 1e9:F2} GB{(reset ? string.Empty : " (peak not resettable: includes the load rounds)")}; weights {models.WeightBytes / 1e9:F2} GB + KV {kv / 1e9:F2} GB = {expected / 1e9:F2} GB; ratio {(double)peak / expected:F2}; over the baseline process {(peak - baseRss) / 1e9:F2} GB, ratio {(double)(peak - baseRss) / expected:F2}"));
+        return Task.CompletedTask;
+    }
+}
