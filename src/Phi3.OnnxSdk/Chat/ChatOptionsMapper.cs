@@ -1,0 +1,193 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+
+namespace Phi3.OnnxSdk.Chat;
+
+/// <summary>
+/// Maps <see cref="ChatOptions"/> (per request) over <see cref="Phi3ChatClientOptions"/> (client defaults) onto
+/// onnxruntime-genai search options and guidance. Pure: no native calls.
+/// </summary>
+internal static class ChatOptionsMapper
+{
+    /// <summary>The default output limit when neither the request nor the client sets one.</summary>
+    public const int DefaultMaxOutputTokens = 1024;
+
+    /// <summary>top_k used when sampling is on and no top-k was given (Phi-3's config has top_k 1, which is greedy).</summary>
+    public const int DefaultSamplingTopK = 50;
+
+    private const string JsonObjectSchema = """{"type":"object"}""";
+
+    /// <summary>Resolves the settings of one request.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
+    /// <exception cref="ArgumentException">An additional property has the wrong type.</exception>
+    /// <exception cref="NotSupportedException">FrequencyPenalty/PresencePenalty are set, or the response format is unknown.</exception>
+    public static GenerationSettings ToSettings(ChatOptions? options, Phi3ChatClientOptions defaults)
+    {
+        int maxOutput = options?.MaxOutputTokens ?? defaults.MaxOutputTokens ?? DefaultMaxOutputTokens;
+        if (maxOutput <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), maxOutput, "MaxOutputTokens must be at least 1.");
+        }
+
+        RejectPenalty(options?.FrequencyPenalty, nameof(ChatOptions.FrequencyPenalty));
+        RejectPenalty(options?.PresencePenalty, nameof(ChatOptions.PresencePenalty));
+
+        var numbers = new Dictionary<string, double>(StringComparer.Ordinal);
+        var flags = new Dictionary<string, bool>(StringComparer.Ordinal);
+        bool sample = false;
+
+        float? temperature = options?.Temperature ?? defaults.Temperature;
+        if (temperature is { } t)
+        {
+            if (t < 0 || float.IsNaN(t))
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), t, "Temperature must be 0 or more (0 means greedy).");
+            }
+
+            if (t > 0)
+            {
+                numbers["temperature"] = t;
+                sample = true;
+            }
+        }
+
+        float? topP = options?.TopP ?? defaults.TopP;
+        if (topP is { } p)
+        {
+            if (!(p > 0 && p <= 1))
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), p, "TopP must be in (0, 1].");
+            }
+
+            numbers["top_p"] = p;
+            sample |= p < 1;
+        }
+
+        int? topK = options?.TopK ?? defaults.TopK;
+        if (topK is { } k)
+        {
+            if (k < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), k, "TopK must be at least 1.");
+            }
+
+            numbers["top_k"] = k;
+            sample |= k > 1;
+        }
+
+        if ((options?.Seed ?? defaults.Seed) is { } seed)
+        {
+            numbers["random_seed"] = seed;
+        }
+
+        var extra = options?.AdditionalProperties;
+        if (extra is not null)
+        {
+            if (extra.TryGetValue(Phi3ChatOptionKeys.RepetitionPenalty, out object? penalty))
+            {
+                double value = ToDouble(Phi3ChatOptionKeys.RepetitionPenalty, penalty);
+                numbers["repetition_penalty"] = value > 0
+                    ? value
+                    : throw new ArgumentOutOfRangeException(nameof(options), value, $"{Phi3ChatOptionKeys.RepetitionPenalty} must be greater than 0.");
+            }
+
+            if (extra.TryGetValue(Phi3ChatOptionKeys.NoRepeatNgramSize, out object? ngram))
+            {
+                double value = ToDouble(Phi3ChatOptionKeys.NoRepeatNgramSize, ngram);
+                numbers["no_repeat_ngram_size"] = value >= 0 && value == Math.Floor(value)
+                    ? value
+                    : throw new ArgumentOutOfRangeException(nameof(options), value, $"{Phi3ChatOptionKeys.NoRepeatNgramSize} must be a whole number, 0 or more.");
+            }
+
+            if (extra.TryGetValue(Phi3ChatOptionKeys.DoSample, out object? doSample))
+            {
+                sample = ToBool(Phi3ChatOptionKeys.DoSample, doSample);
+            }
+        }
+
+        flags["do_sample"] = sample;
+        if (sample && !numbers.ContainsKey("top_k"))
+        {
+            numbers["top_k"] = DefaultSamplingTopK;
+        }
+
+        (string? guidanceType, string? guidanceData) = Guidance(options);
+        var stops = (options?.StopSequences ?? defaults.StopSequences)?.Where(s => !string.IsNullOrEmpty(s)).ToArray() ?? [];
+        return new GenerationSettings(maxOutput, stops, numbers, flags, guidanceType, guidanceData);
+    }
+
+    private static (string? Type, string? Data) Guidance(ChatOptions? options)
+    {
+        var found = new List<(string, string)>();
+        switch (options?.ResponseFormat)
+        {
+            case null:
+            case ChatResponseFormatText:
+                break;
+            case ChatResponseFormatJson json:
+                found.Add(("json_schema", json.Schema is { } schema ? schema.GetRawText() : JsonObjectSchema));
+                break;
+            default:
+                throw new NotSupportedException($"The response format {options.ResponseFormat.GetType().Name} is not supported; use text, JSON or a JSON schema.");
+        }
+
+        if (options?.AdditionalProperties is { } extra)
+        {
+            if (extra.TryGetValue(Phi3ChatOptionKeys.RegexGuidance, out object? regex))
+            {
+                found.Add(("regex", ToText(Phi3ChatOptionKeys.RegexGuidance, regex)));
+            }
+
+            if (extra.TryGetValue(Phi3ChatOptionKeys.LarkGrammarGuidance, out object? grammar))
+            {
+                found.Add(("lark_grammar", ToText(Phi3ChatOptionKeys.LarkGrammarGuidance, grammar)));
+            }
+        }
+
+        return found.Count switch
+        {
+            0 => (null, null),
+            1 => found[0],
+            _ => throw new NotSupportedException("Only one of a JSON response format, a regex guidance and a Lark grammar guidance can be set per request."),
+        };
+    }
+
+    private static void RejectPenalty(float? value, string name)
+    {
+        if (value is { } v && v != 0)
+        {
+            throw new NotSupportedException(
+                $"{name} is not supported by onnxruntime-genai (it has no additive frequency or presence penalty). " +
+                $"Use AdditionalProperties[\"{Phi3ChatOptionKeys.RepetitionPenalty}\"] (Phi3ChatOptionKeys.RepetitionPenalty), a multiplicative penalty where values above 1 discourage repetition.");
+        }
+    }
+
+    private static double ToDouble(string key, object? value) => value switch
+    {
+        double d => d,
+        float f => f,
+        int i => i,
+        long l => l,
+        decimal m => (double)m,
+        string s when double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed) => parsed,
+        JsonElement { ValueKind: JsonValueKind.Number } e => e.GetDouble(),
+        _ => throw new ArgumentException($"AdditionalProperties[\"{key}\"] must be a number, not '{value ?? "null"}'.", nameof(value)),
+    };
+
+    private static bool ToBool(string key, object? value) => value switch
+    {
+        bool b => b,
+        string s when bool.TryParse(s, out bool parsed) => parsed,
+        JsonElement { ValueKind: JsonValueKind.True } => true,
+        JsonElement { ValueKind: JsonValueKind.False } => false,
+        _ => throw new ArgumentException($"AdditionalProperties[\"{key}\"] must be a Boolean, not '{value ?? "null"}'.", nameof(value)),
+    };
+
+    private static string ToText(string key, object? value) => value switch
+    {
+        string { Length: > 0 } s => s,
+        JsonElement { ValueKind: JsonValueKind.String } e when e.GetString() is { Length: > 0 } s => s,
+        _ => throw new ArgumentException($"AdditionalProperties[\"{key}\"] must be a non-empty string.", nameof(value)),
+    };
+}

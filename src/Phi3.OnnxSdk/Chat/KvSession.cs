@@ -1,0 +1,88 @@
+using Microsoft.ML.OnnxRuntimeGenAI;
+using Phi3.OnnxSdk.Runtime;
+
+namespace Phi3.OnnxSdk.Chat;
+
+/// <summary>
+/// A generator with its KV cache and the token ids it holds. Used by one request at a time; kept by the
+/// <see cref="KvSessionCache"/> between requests. Holds a model lease so the native model outlives it.
+/// </summary>
+internal sealed class KvSession : IDisposable
+{
+    private readonly ModelLease _lease;
+    private readonly GeneratorParams _parameters;
+
+    public KvSession(Phi3Model model, GenerationSettings settings, int maxLength)
+    {
+        _lease = model.AcquireLease();
+        try
+        {
+            _parameters = new GeneratorParams(model.NativeModel);
+            try
+            {
+                settings.Apply(_parameters, maxLength);
+                Generator = new Generator(model.NativeModel, _parameters);
+            }
+            catch
+            {
+                _parameters.Dispose();
+                throw;
+            }
+        }
+        catch
+        {
+            _lease.Dispose();
+            throw;
+        }
+
+        MaxLength = maxLength;
+        GeneratorKey = settings.GeneratorKey;
+        Reusable = settings.GuidanceType is null && !settings.SearchFlags.GetValueOrDefault("do_sample");
+    }
+
+    /// <summary>Gets the native generator.</summary>
+    public Generator Generator { get; }
+
+    /// <summary>Gets the KV buffer length (max_length) the generator was created with.</summary>
+    public int MaxLength { get; }
+
+    /// <summary>Gets the settings key the generator was created with.</summary>
+    public string GeneratorKey { get; }
+
+    /// <summary>
+    /// Gets whether the session may be reused: greedy only (a sampling generator's random state cannot be reset, so a
+    /// seeded request would not repeat) and not with guidance (its grammar state is not rewound).
+    /// </summary>
+    public bool Reusable { get; }
+
+    /// <summary>Gets or sets the length of the prompt last fed to this session.</summary>
+    public int PromptLength { get; set; }
+
+    /// <summary>Gets the ids in the generator's sequence; the last one may not have been fed to the model yet.</summary>
+    public List<int> Tokens { get; } = [];
+
+    /// <summary>
+    /// How many leading tokens of <paramref name="prompt"/> this session can keep: the common prefix, at most the
+    /// sequence length minus one (the last token must be fed again to match a fresh prefill) and at most the prompt
+    /// length minus one (the prompt's last token must be fed to get its logits).
+    /// </summary>
+    public int ReusableLength(ReadOnlySpan<int> prompt)
+    {
+        int common = prompt.CommonPrefixLength(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(Tokens));
+        return Math.Min(common, Math.Min(Tokens.Count, prompt.Length) - 1);
+    }
+
+    /// <summary>Rewinds the generator to <paramref name="length"/> tokens.</summary>
+    public void RewindTo(int length)
+    {
+        Generator.RewindTo((ulong)length);
+        Tokens.RemoveRange(length, Tokens.Count - length);
+    }
+
+    public void Dispose()
+    {
+        Generator.Dispose();
+        _parameters.Dispose();
+        _lease.Dispose();
+    }
+}

@@ -1,0 +1,456 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Threading.Channels;
+using Microsoft.Extensions.AI;
+using Microsoft.ML.OnnxRuntimeGenAI;
+using Phi3.OnnxSdk.Chat;
+
+namespace Phi3.OnnxSdk;
+
+/// <summary>
+/// An <see cref="IChatClient"/> that runs a Phi-3 model locally through onnxruntime-genai.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The prompt is built as token ids in the Phi-3 chat format: control tokens come only from message roles, and
+/// message text is tokenized as plain text, so text such as <c>&lt;|end|&gt;</c> never becomes a control token.
+/// System messages and <see cref="ChatOptions.Instructions"/> become <c>&lt;|system|&gt;</c> turns.
+/// </para>
+/// <para>
+/// The KV caches of recent conversations are kept (see <see cref="Phi3ChatClientOptions.EnableKvReuse"/>): a request
+/// whose prompt shares a token prefix with a cached conversation rewinds that generator and feeds only the new tokens,
+/// with greedy output identical to a fresh prefill.
+/// </para>
+/// <para>
+/// Thread-safety: all members are thread-safe; the client is meant to be shared as a singleton. At most
+/// <see cref="Phi3ChatClientOptions.MaxConcurrentGenerations"/> generations run at once; other requests wait.
+/// <see cref="Dispose"/> may be called while requests run: they end with <see cref="ObjectDisposedException"/>
+/// or <see cref="OperationCanceledException"/>, and native objects are freed once they have stopped.
+/// </para>
+/// </remarks>
+public sealed class Phi3ChatClient : IChatClient
+{
+    /// <summary>The provider name in <see cref="ChatClientMetadata"/>.</summary>
+    public const string ProviderName = "onnxruntime-genai";
+
+    private readonly Phi3Model _model;
+    private readonly bool _ownsModel;
+    private readonly Phi3ChatClientOptions _options;
+    private readonly PromptBuilder _promptBuilder;
+    private readonly KvSessionCache _sessions;
+    private readonly SemaphoreSlim _gate;
+    private readonly CancellationTokenSource _disposeCts = new();
+    private readonly ChatClientMetadata _metadata;
+    private readonly HashSet<int> _eos;
+    private readonly bool _reuse;
+    private readonly int _headroom;
+    private readonly int _prefillChunk;
+    private long _reusedTokens;
+    private long _prefilledTokens;
+    private int _disposed;
+
+    /// <summary>Loads the model folder at <paramref name="modelPath"/> and creates a client that owns it.</summary>
+    /// <param name="modelPath">A folder holding genai_config.json, the ONNX files and the tokenizer.</param>
+    /// <param name="options">Client options; <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="modelPath"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="modelPath"/> is empty, or an option is out of range.</exception>
+    /// <exception cref="Phi3ModelException">The folder or one of its files is missing or damaged.</exception>
+    public Phi3ChatClient(string modelPath, Phi3ChatClientOptions? options = null)
+        : this(new Phi3Model(modelPath), options, ownsModel: true)
+    {
+    }
+
+    /// <summary>Creates a client over an already loaded model, which several clients may share. The caller keeps ownership of <paramref name="model"/>.</summary>
+    /// <param name="model">The loaded model.</param>
+    /// <param name="options">Client options; <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">An option is out of range.</exception>
+    /// <exception cref="ObjectDisposedException"><paramref name="model"/> was disposed.</exception>
+    public Phi3ChatClient(Phi3Model model, Phi3ChatClientOptions? options = null)
+        : this(model ?? throw new ArgumentNullException(nameof(model)), options, ownsModel: false)
+    {
+    }
+
+    private Phi3ChatClient(Phi3Model model, Phi3ChatClientOptions? options, bool ownsModel)
+    {
+        _model = model;
+        _ownsModel = ownsModel;
+        try
+        {
+            _options = options ?? new Phi3ChatClientOptions();
+            int concurrency = _options.MaxConcurrentGenerations ?? 4;
+            ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1, nameof(Phi3ChatClientOptions.MaxConcurrentGenerations));
+            int cached = _options.MaxCachedSessions ?? 4;
+            ArgumentOutOfRangeException.ThrowIfNegative(cached, nameof(Phi3ChatClientOptions.MaxCachedSessions));
+            _reuse = (_options.EnableKvReuse ?? true) && cached > 0;
+            _headroom = _options.KvCacheHeadroomTokens ?? (_reuse ? 1024 : 0);
+            ArgumentOutOfRangeException.ThrowIfNegative(_headroom, nameof(Phi3ChatClientOptions.KvCacheHeadroomTokens));
+            _prefillChunk = _options.PrefillChunkTokens ?? 512;
+            ArgumentOutOfRangeException.ThrowIfLessThan(_prefillChunk, 1, nameof(Phi3ChatClientOptions.PrefillChunkTokens));
+
+            using (model.AcquireLease())
+            {
+                var encoder = new PlainTextEncoder(model.NativeTokenizer, model.SpecialTokens, model.BosTokenId);
+                _promptBuilder = new PromptBuilder(encoder, model.BosTokenId);
+            }
+
+            _gate = new SemaphoreSlim(concurrency, concurrency);
+            _sessions = new KvSessionCache(_reuse ? cached : 0);
+            _eos = [.. model.EosTokenIds];
+            string modelId = _options.ModelId ?? Path.GetFileName(model.ModelPath.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
+            _metadata = new ChatClientMetadata(ProviderName, new Uri(model.ModelPath), modelId);
+        }
+        catch
+        {
+            if (ownsModel)
+            {
+                model.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Gets the metadata: provider name, model folder URI and model id.</summary>
+    public ChatClientMetadata Metadata => _metadata;
+
+    /// <summary>Gets the model this client generates with.</summary>
+    public Phi3Model Model => _model;
+
+    /// <summary>Gets the number of prompt tokens taken from cached KV instead of being prefilled (a diagnostic).</summary>
+    internal long ReusedTokens => Interlocked.Read(ref _reusedTokens);
+
+    /// <summary>Gets the number of prompt tokens fed to the model (a diagnostic).</summary>
+    internal long PrefilledTokens => Interlocked.Read(ref _prefilledTokens);
+
+    /// <summary>Gets the number of idle cached sessions (a diagnostic).</summary>
+    internal int CachedSessions => _sessions.Count;
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A message is null, the prompt does not fit the context, or an option is invalid.</exception>
+    /// <exception cref="NotSupportedException">A message has content or a role the model cannot take, or an option is not supported.</exception>
+    /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Arguments are validated and the prompt is tokenized when this method is called. The updates carry text pieces
+    /// that never split a character; the last update carries the <see cref="ChatResponseUpdate.FinishReason"/> and one
+    /// <see cref="UsageContent"/>.
+    /// </remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A message is null, the prompt does not fit the context, or an option is invalid.</exception>
+    /// <exception cref="NotSupportedException">A message has content or a role the model cannot take, or an option is not supported.</exception>
+    /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (while enumerating).</exception>
+    public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+
+        var settings = ChatOptionsMapper.ToSettings(options, _options);
+        int[] prompt;
+        using (AcquireLease())
+        {
+            prompt = _promptBuilder.Build(messages, options?.Instructions);
+        }
+
+        if (prompt.Length >= _model.ContextLength)
+        {
+            throw new ArgumentException(
+                $"The prompt is {prompt.Length} tokens but the model's context is {_model.ContextLength} tokens, which must hold the prompt and at least one output token. Shorten the conversation.",
+                nameof(messages));
+        }
+
+        var request = new GenerationRequest(
+            prompt,
+            settings,
+            options?.ModelId ?? _metadata.DefaultModelId!,
+            "phi3-" + Guid.NewGuid().ToString("N"),
+            "msg-" + Guid.NewGuid().ToString("N"),
+            DateTimeOffset.UtcNow);
+        return StreamAsync(request, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Returns <see cref="ChatClientMetadata"/>, the <see cref="Phi3Model"/>, the native <see cref="Microsoft.ML.OnnxRuntimeGenAI.Model"/>
+    /// and <see cref="Tokenizer"/>, or this client; <see langword="null"/> for anything else or a non-null key.
+    /// </remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="serviceType"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ObjectDisposedException">A native object was asked for after the model was disposed.</exception>
+    public object? GetService(Type serviceType, object? serviceKey = null)
+    {
+        ArgumentNullException.ThrowIfNull(serviceType);
+        if (serviceKey is not null)
+        {
+            return null;
+        }
+
+        if (serviceType == typeof(ChatClientMetadata))
+        {
+            return _metadata;
+        }
+
+        if (serviceType == typeof(Phi3Model))
+        {
+            return _model;
+        }
+
+        if (serviceType == typeof(Model))
+        {
+            return _model.Model;
+        }
+
+        if (serviceType == typeof(Tokenizer))
+        {
+            return _model.Tokenizer;
+        }
+
+        return serviceType.IsInstanceOfType(this) ? this : null;
+    }
+
+    /// <summary>
+    /// Stops running requests, frees the cached KV sessions and, when this client loaded the model itself, the model.
+    /// Idempotent; safe while requests run.
+    /// </summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _disposeCts.Cancel();
+        _sessions.Dispose();
+        if (_ownsModel)
+        {
+            _model.Dispose();
+        }
+    }
+
+    private Runtime.ModelLease AcquireLease()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        try
+        {
+            return _model.AcquireLease();
+        }
+        catch (ObjectDisposedException) when (Volatile.Read(ref _disposed) != 0)
+        {
+            throw new ObjectDisposedException(nameof(Phi3ChatClient));
+        }
+    }
+
+    private async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposeCts.Token);
+        var token = linked.Token;
+        try
+        {
+            await _gate.WaitAsync(token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ObjectDisposedException(nameof(Phi3ChatClient));
+        }
+
+        try
+        {
+            var channel = Channel.CreateUnbounded<GenerationEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+            var worker = Task.Factory.StartNew(
+                () => Generate(request, channel.Writer, token),
+                CancellationToken.None,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default);
+            try
+            {
+                var reader = channel.Reader;
+                while (await WaitToReadAsync(reader, cancellationToken).ConfigureAwait(false))
+                {
+                    while (reader.TryRead(out var item))
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        yield return ToUpdate(request, item);
+                    }
+                }
+            }
+            finally
+            {
+                // Stops the worker when the consumer leaves early; waits so the generator is released before returning.
+                await linked.CancelAsync().ConfigureAwait(false);
+                await worker.ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async ValueTask<bool> WaitToReadAsync(ChannelReader<GenerationEvent> reader, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("The chat request was cancelled.", null, cancellationToken);
+        }
+        catch (OperationCanceledException) when (Volatile.Read(ref _disposed) != 0)
+        {
+            throw new ObjectDisposedException(nameof(Phi3ChatClient), "The chat client was disposed while the request ran.");
+        }
+    }
+
+    private static ChatResponseUpdate ToUpdate(GenerationRequest request, GenerationEvent item)
+    {
+        var update = new ChatResponseUpdate
+        {
+            Role = ChatRole.Assistant,
+            ResponseId = request.ResponseId,
+            MessageId = request.MessageId,
+            CreatedAt = request.CreatedAt,
+            ModelId = request.ModelId,
+        };
+        if (item.Text.Length > 0)
+        {
+            update.Contents.Add(new TextContent(item.Text));
+        }
+
+        if (item.IsFinal)
+        {
+            update.FinishReason = item.FinishReason;
+            update.Contents.Add(new UsageContent(new UsageDetails
+            {
+                InputTokenCount = item.InputTokens,
+                OutputTokenCount = item.OutputTokens,
+                TotalTokenCount = item.InputTokens + item.OutputTokens,
+            }));
+        }
+
+        return update;
+    }
+
+    private void Generate(GenerationRequest request, ChannelWriter<GenerationEvent> writer, CancellationToken cancellationToken)
+    {
+        KvSession? session = null;
+        bool keep = false;
+        Runtime.ModelLease? lease = null;
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            lease = _model.AcquireLease();
+            var settings = request.Settings;
+            int[] prompt = request.Prompt;
+            int required = (int)Math.Min(_model.ContextLength, (long)prompt.Length + settings.MaxOutputTokens);
+            int reused = 0;
+            if (_reuse && settings.GuidanceType is null && !settings.SearchFlags.GetValueOrDefault("do_sample"))
+            {
+                session = _sessions.Take(prompt, settings.GeneratorKey, required, out reused);
+            }
+
+            if (session is null)
+            {
+                reused = 0;
+                int maxLength = (int)Math.Min(_model.ContextLength, (long)required + (settings.GuidanceType is null && !settings.SearchFlags.GetValueOrDefault("do_sample") ? _headroom : 0));
+                session = new KvSession(_model, settings, maxLength);
+            }
+            else
+            {
+                session.RewindTo(reused);
+            }
+
+            Interlocked.Add(ref _reusedTokens, reused);
+            var generator = session.Generator;
+            for (int at = reused; at < prompt.Length; at += _prefillChunk)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var chunk = prompt.AsSpan(at, Math.Min(_prefillChunk, prompt.Length - at));
+                generator.AppendTokens(chunk);
+                session.Tokens.AddRange(chunk);
+                Interlocked.Add(ref _prefilledTokens, chunk.Length);
+            }
+
+            session.PromptLength = prompt.Length;
+            TokenizerStream stream;
+            lock (_model.TokenizerLock)
+            {
+                stream = _model.NativeTokenizer.CreateStream();
+            }
+
+            using (stream)
+            {
+                var matcher = new StopSequenceMatcher(settings.StopSequences);
+                int generated = 0;
+                ChatFinishReason finish;
+                while (true)
+                {
+                    if (generated >= settings.MaxOutputTokens || session.Tokens.Count >= session.MaxLength)
+                    {
+                        finish = ChatFinishReason.Length;
+                        break;
+                    }
+
+                    cancellationToken.ThrowIfCancellationRequested();
+                    generator.GenerateNextToken();
+                    int next = generator.GetNextTokens()[0];
+                    session.Tokens.Add(next);
+                    generated++;
+                    if (_eos.Contains(next))
+                    {
+                        finish = ChatFinishReason.Stop;
+                        break;
+                    }
+
+                    string text = matcher.Push(stream.Decode(next));
+                    if (text.Length > 0)
+                    {
+                        writer.TryWrite(new GenerationEvent(text, null, 0, 0));
+                    }
+
+                    if (matcher.Stopped)
+                    {
+                        finish = ChatFinishReason.Stop;
+                        break;
+                    }
+
+                    if (generator.IsDone())
+                    {
+                        finish = ChatFinishReason.Length;
+                        break;
+                    }
+                }
+
+                writer.TryWrite(new GenerationEvent(matcher.Flush(), finish, prompt.Length, generated));
+            }
+
+            keep = session.Reusable && !cancellationToken.IsCancellationRequested;
+            writer.TryComplete();
+        }
+        catch (Exception ex)
+        {
+            writer.TryComplete(ex);
+        }
+        finally
+        {
+            if (session is not null)
+            {
+                if (keep)
+                {
+                    _sessions.Return(session);
+                }
+                else
+                {
+                    session.Dispose();
+                }
+            }
+
+            lease?.Dispose();
+        }
+    }
+}

@@ -1,0 +1,53 @@
+namespace Phi3.OnnxSdk;
+
+/// <summary>
+/// Options of a <see cref="Phi3ChatClient"/>. A <see langword="null"/> property means the documented default.
+/// The sampling properties are client-wide defaults: a value set in a request's
+/// <see cref="Microsoft.Extensions.AI.ChatOptions"/> wins.
+/// </summary>
+public sealed class Phi3ChatClientOptions
+{
+    /// <summary>Gets or sets the model id reported in responses and metadata. Default: the model folder's name.</summary>
+    public string? ModelId { get; set; }
+
+    /// <summary>Gets or sets the default maximum number of generated tokens. Default: 1024.</summary>
+    public int? MaxOutputTokens { get; set; }
+
+    /// <summary>Gets or sets the default temperature. Default: none (greedy decoding, as the model's config).</summary>
+    public float? Temperature { get; set; }
+
+    /// <summary>Gets or sets the default nucleus-sampling probability. Default: none.</summary>
+    public float? TopP { get; set; }
+
+    /// <summary>Gets or sets the default top-k. Default: none.</summary>
+    public int? TopK { get; set; }
+
+    /// <summary>Gets or sets the default random seed for sampling. Default: none (onnxruntime-genai's own seed).</summary>
+    public long? Seed { get; set; }
+
+    /// <summary>Gets or sets the default stop sequences. Default: none (generation stops at the model's end tokens).</summary>
+    public IList<string>? StopSequences { get; set; }
+
+    /// <summary>Gets or sets how many generations may run at once; others wait (cancellably). Default: 4.</summary>
+    public int? MaxConcurrentGenerations { get; set; }
+
+    /// <summary>
+    /// Gets or sets whether the KV cache of recent conversations is kept and reused when a new request shares a
+    /// token prefix with one of them. Only greedy requests without guidance are cached (a sampling generator's random
+    /// state cannot be rewound). Default: <see langword="true"/>.
+    /// </summary>
+    public bool? EnableKvReuse { get; set; }
+
+    /// <summary>Gets or sets how many conversations' KV caches are kept; the least recently used is evicted. Default: 4.</summary>
+    public int? MaxCachedSessions { get; set; }
+
+    /// <summary>
+    /// Gets or sets the extra tokens allocated in each generator's KV buffer beyond prompt plus requested output, so
+    /// that a following turn fits and can reuse it. Each token costs KV memory
+    /// (2 x layers x KV heads x head size values; about 384 KiB in fp16 for Phi-3-mini). Default: 1024 with KV reuse, 0 without.
+    /// </summary>
+    public int? KvCacheHeadroomTokens { get; set; }
+
+    /// <summary>Gets or sets the prompt tokens processed per native call; cancellation is checked between chunks. Default: 512.</summary>
+    public int? PrefillChunkTokens { get; set; }
+}

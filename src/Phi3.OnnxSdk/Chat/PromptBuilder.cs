@@ -1,0 +1,117 @@
+using Microsoft.Extensions.AI;
+
+namespace Phi3.OnnxSdk.Chat;
+
+/// <summary>
+/// Builds the Phi-3 chat prompt as token ids: <c>&lt;|system|&gt;</c>, <c>&lt;|user|&gt;</c> and <c>&lt;|assistant|&gt;</c>
+/// turns closed by <c>&lt;|end|&gt;</c>, then <c>&lt;|assistant|&gt;</c>. Control tokens come only from roles; text is
+/// encoded as plain text. The role tokens' rstrip absorbs the newline after them (and any leading whitespace of the
+/// text), so the ids equal those of the model card's format through the real tokenizer.
+/// </summary>
+internal sealed class PromptBuilder
+{
+    private readonly PlainTextEncoder _encoder;
+    private readonly int _system;
+    private readonly int _user;
+    private readonly int _assistant;
+    private readonly int _end;
+    private readonly int _bos;
+
+    public PromptBuilder(PlainTextEncoder encoder, int bosTokenId)
+    {
+        _encoder = encoder;
+        _bos = bosTokenId;
+        _system = encoder.EncodeSpecial("<|system|>");
+        _user = encoder.EncodeSpecial("<|user|>");
+        _assistant = encoder.EncodeSpecial("<|assistant|>");
+        _end = encoder.EncodeSpecial("<|end|>");
+    }
+
+    /// <summary>Builds the prompt ids.</summary>
+    /// <exception cref="ArgumentException">A message is <see langword="null"/>.</exception>
+    /// <exception cref="NotSupportedException">A message has an unknown role or content the model cannot take.</exception>
+    public int[] Build(IEnumerable<ChatMessage> messages, string? instructions)
+    {
+        var ids = new List<int>(256);
+        if (_encoder.AddsBos)
+        {
+            ids.Add(_bos);
+        }
+
+        if (!string.IsNullOrEmpty(instructions))
+        {
+            AppendTurn(ids, _system, instructions);
+        }
+
+        foreach (var message in messages)
+        {
+            if (message is null)
+            {
+                throw new ArgumentException("The messages contain a null entry.", nameof(messages));
+            }
+
+            AppendTurn(ids, RoleToken(message.Role), TextOf(message));
+        }
+
+        ids.Add(_assistant);
+        return [.. ids];
+    }
+
+    private void AppendTurn(List<int> ids, int role, string text)
+    {
+        ids.Add(role);
+        ids.AddRange(_encoder.Encode(text.TrimStart()));
+        ids.Add(_end);
+    }
+
+    private int RoleToken(ChatRole role)
+    {
+        if (role == ChatRole.System)
+        {
+            return _system;
+        }
+
+        if (role == ChatRole.User)
+        {
+            return _user;
+        }
+
+        if (role == ChatRole.Assistant)
+        {
+            return _assistant;
+        }
+
+        throw new NotSupportedException($"The chat role '{role.Value}' is not supported by Phi-3; use system, user or assistant messages.");
+    }
+
+    private static string TextOf(ChatMessage message)
+    {
+        string? single = null;
+        System.Text.StringBuilder? many = null;
+        foreach (var content in message.Contents)
+        {
+            switch (content)
+            {
+                case TextContent text:
+                    if (single is null)
+                    {
+                        single = text.Text ?? string.Empty;
+                    }
+                    else
+                    {
+                        (many ??= new System.Text.StringBuilder(single)).Append(text.Text);
+                    }
+
+                    break;
+                case UsageContent:
+                    // Metadata from an earlier response, not part of the conversation.
+                    break;
+                default:
+                    throw new NotSupportedException(
+                        $"A {message.Role.Value} message contains {content.GetType().Name}, which this Phi-3 text model cannot take; send text contents only.");
+            }
+        }
+
+        return many?.ToString() ?? single ?? string.Empty;
+    }
+}

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Logging;
+
+namespace Phi3.OnnxSdk.Hub;
+
+/// <summary>The downloader's log messages. None takes a header or the token, so neither can be logged.</summary>
+internal static partial class HubLog
+{
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Resolving {RepoId}@{Revision} ({FileCount} files) from {Endpoint}")]
+    public static partial void Resolving(ILogger logger, string repoId, string revision, int fileCount, Uri endpoint);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Debug, Message = "{RepoPath} is cached as blob {Etag}")]
+    public static partial void Cached(ILogger logger, string repoPath, string etag);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "Downloading {RepoPath} ({Size} bytes) from byte {Offset}")]
+    public static partial void Downloading(ILogger logger, string repoPath, long size, long offset);
+
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Warning, Message = "{What}: retry {Attempt} of {MaxRetries} in {Delay}: {Reason}")]
+    public static partial void Retrying(ILogger logger, string what, int attempt, int maxRetries, TimeSpan delay, string reason);
+
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "{RepoPath}: the server ignored the range request; starting over from byte 0")]
+    public static partial void RangeIgnored(ILogger logger, string repoPath);
+
+    [LoggerMessage(EventId = 5006, Level = LogLevel.Information, Message = "Verified {RepoPath}: {Algorithm} {Hash}")]
+    public static partial void Verified(ILogger logger, string repoPath, string algorithm, string hash);
+
+    [LoggerMessage(EventId = 5007, Level = LogLevel.Debug, Message = "Waiting for the lock {LockPath}, held by another download of the same blob")]
+    public static partial void WaitingForLock(ILogger logger, string lockPath);
+
+    [LoggerMessage(EventId = 5008, Level = LogLevel.Debug, Message = "Symbolic links are unavailable ({Reason}); copying {RepoPath} into the snapshot")]
+    public static partial void CopyingInsteadOfLink(ILogger logger, string repoPath, string reason);
+
+    [LoggerMessage(EventId = 5009, Level = LogLevel.Error, Message = "{RepoPath} failed verification: expected {Expected}, got {Actual}; the partial blob was deleted")]
+    public static partial void VerificationFailed(ILogger logger, string repoPath, string expected, string actual);
+
+    [LoggerMessage(EventId = 5010, Level = LogLevel.Warning, Message = "Could not read the free space of {Directory}: {Reason}; skipping the disk-space check")]
+    public static partial void FreeSpaceUnknown(ILogger logger, string directory, string reason);
+}

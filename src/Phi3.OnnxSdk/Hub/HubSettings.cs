@@ -1,0 +1,128 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Phi3.OnnxSdk.Hub;
+
+/// <summary>The effective settings of a downloader: options first, then huggingface_hub's environment variables.</summary>
+internal sealed class HubSettings
+{
+    internal static readonly Uri DefaultEndpoint = new("https://huggingface.co");
+
+    private HubSettings(Uri endpoint, string? token, string cacheDirectory, bool offline, int maxParallelDownloads, int maxRetries, TimeSpan retryDelay, TimeSpan timeout, TimeSpan progressInterval, ILogger logger, Func<string, long> freeSpaceProbe)
+    {
+        Endpoint = endpoint;
+        Token = token;
+        CacheDirectory = cacheDirectory;
+        Offline = offline;
+        MaxParallelDownloads = maxParallelDownloads;
+        MaxRetries = maxRetries;
+        RetryDelay = retryDelay;
+        Timeout = timeout;
+        ProgressInterval = progressInterval;
+        Logger = logger;
+        FreeSpaceProbe = freeSpaceProbe;
+    }
+
+    public Uri Endpoint { get; }
+
+    public string? Token { get; }
+
+    public string CacheDirectory { get; }
+
+    public bool Offline { get; }
+
+    public int MaxParallelDownloads { get; }
+
+    public int MaxRetries { get; }
+
+    public TimeSpan RetryDelay { get; }
+
+    public TimeSpan Timeout { get; }
+
+    public TimeSpan ProgressInterval { get; }
+
+    public ILogger Logger { get; }
+
+    public Func<string, long> FreeSpaceProbe { get; }
+
+    public static HubSettings Resolve(HubClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Func<string, string?> env = options.EnvironmentReader ?? Environment.GetEnvironmentVariable;
+
+        var endpoint = options.Endpoint ?? ParseEndpoint(env("HF_ENDPOINT")) ?? DefaultEndpoint;
+        if (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new ArgumentException($"The hub endpoint '{endpoint}' must be an absolute http or https address.", nameof(options));
+        }
+
+        var hfHome = NonEmpty(env("HF_HOME")) ?? Path.Combine(
+            NonEmpty(env("XDG_CACHE_HOME")) ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"),
+            "huggingface");
+        var cache = NonEmpty(options.CacheDirectory) ?? NonEmpty(env("HF_HUB_CACHE")) ?? Path.Combine(hfHome, "hub");
+
+        var token = NonEmpty(options.Token) ?? NonEmpty(env("HF_TOKEN")) ?? ReadTokenFile(NonEmpty(env("HF_TOKEN_PATH")) ?? Path.Combine(hfHome, "token"));
+
+        var offline = options.Offline ?? IsTrue(env("HF_HUB_OFFLINE"));
+
+        var parallel = options.MaxParallelDownloads ?? 4;
+        ArgumentOutOfRangeException.ThrowIfLessThan(parallel, 1, "options.MaxParallelDownloads");
+        var retries = options.MaxRetries ?? 5;
+        ArgumentOutOfRangeException.ThrowIfNegative(retries, "options.MaxRetries");
+        var retryDelay = options.RetryDelay ?? TimeSpan.FromSeconds(1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(retryDelay, TimeSpan.Zero, "options.RetryDelay");
+
+        var timeout = options.Timeout ?? ParseSeconds(env("HF_HUB_DOWNLOAD_TIMEOUT")) ?? TimeSpan.FromSeconds(30);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero, "options.Timeout");
+        var progressInterval = options.ProgressInterval ?? TimeSpan.FromMilliseconds(100);
+
+        return new HubSettings(
+            endpoint,
+            token,
+            Path.GetFullPath(cache),
+            offline,
+            parallel,
+            retries,
+            retryDelay,
+            timeout,
+            progressInterval,
+            options.Logger ?? NullLogger.Instance,
+            options.FreeSpaceProbe ?? ProbeFreeSpace);
+    }
+
+    internal static bool IsTrue(string? value) =>
+        value is not null && value.Trim().ToUpperInvariant() is "1" or "TRUE" or "YES" or "ON";
+
+    private static long ProbeFreeSpace(string directory) => new DriveInfo(directory).AvailableFreeSpace;
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static Uri? ParseEndpoint(string? value) =>
+        NonEmpty(value) is { } text
+            ? Uri.TryCreate(text.TrimEnd('/'), UriKind.Absolute, out var uri)
+                ? uri
+                : throw new ArgumentException($"HF_ENDPOINT '{text}' is not an absolute address; set it like https://huggingface.co or unset it.")
+            : null;
+
+    private static TimeSpan? ParseSeconds(string? value) =>
+        NonEmpty(value) is { } text && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+            ? TimeSpan.FromSeconds(seconds)
+            : null;
+
+    private static string? ReadTokenFile(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? NonEmpty(File.ReadAllText(path)) : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,641 @@
+using System.Buffers;
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+
+namespace Phi3.OnnxSdk.Hub;
+
+/// <summary>
+/// Downloads model files from the Hugging Face hub into the huggingface_hub cache, shared with Python tools:
+/// resumable, SHA-256 verified, locked per blob across threads and processes, several files at once.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Files land in <c>{cache}/models--org--name/blobs/{etag}</c> and become visible as
+/// <c>snapshots/{commit}/{path}</c> (a symbolic link, or a copy where links are not allowed) only after their
+/// size and hash are verified. An interrupted download leaves <c>blobs/{etag}.incomplete</c>, which the next call
+/// continues with a range request.
+/// </para>
+/// <para>All members are thread-safe; <see cref="DownloadAsync"/> may run concurrently, also for the same files.</para>
+/// </remarks>
+public sealed partial class HuggingFaceDownloader : IDisposable
+{
+    private const int ChunkSize = 1 << 20;
+    private readonly HubSettings _settings;
+    private readonly HubHttpClient _http;
+    private int _disposed;
+
+    /// <summary>Initializes a new instance of the <see cref="HuggingFaceDownloader"/> class.</summary>
+    /// <param name="options">The settings; <see langword="null"/> takes every default (environment variables first).</param>
+    /// <exception cref="ArgumentException">An option or HF_ENDPOINT is malformed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A numeric option is out of range.</exception>
+    public HuggingFaceDownloader(HubClientOptions? options = null)
+    {
+        _settings = HubSettings.Resolve(options ?? new HubClientOptions());
+        _http = new HubHttpClient(_settings);
+    }
+
+    /// <summary>Gets the cache folder in use (absolute).</summary>
+    public string CacheDirectory => _settings.CacheDirectory;
+
+    /// <summary>Gets the hub address in use.</summary>
+    public Uri Endpoint => _settings.Endpoint;
+
+    /// <summary>Gets whether this downloader works from the cache only.</summary>
+    public bool IsOffline => _settings.Offline;
+
+    /// <summary>
+    /// Makes the requested files of a repository available in the cache, downloading what is missing, and
+    /// returns where they are.
+    /// </summary>
+    /// <param name="request">What to fetch.</param>
+    /// <param name="progress">Receives per-file and total byte counts, the rate and the time left; optional.</param>
+    /// <param name="cancellationToken">Cancels the download; partial files are kept and resumed next time.</param>
+    /// <returns>The snapshot folder and the local path of each file.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="request"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">The repository id, revision or a file path is malformed or would leave the cache folder, or nothing is requested.</exception>
+    /// <exception cref="HubAuthenticationException">The hub answered 401 or 403 (missing or bad token, gated or private repository).</exception>
+    /// <exception cref="HubNotFoundException">The hub answered 404 (unknown repository, revision or file).</exception>
+    /// <exception cref="HubIntegrityException">A file's bytes or size did not match the expected hash or size.</exception>
+    /// <exception cref="HubOfflineException">Offline mode is on and a requested file or the revision is not cached.</exception>
+    /// <exception cref="InsufficientDiskSpaceException">The cache's volume lacks space for the bytes still to download.</exception>
+    /// <exception cref="HubException">The hub failed after all retries, or answered something unusable (including a listing whose path leaves the folder).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="ObjectDisposedException">The downloader was disposed.</exception>
+    public async Task<HubSnapshot> DownloadAsync(HubDownloadRequest request, IProgress<DownloadProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        HubPath.ValidateRepoId(request.RepoId);
+        var revision = request.Revision ?? "main";
+        HubPath.ValidateRevision(revision);
+        var requested = NormalizeRequestedFiles(request);
+        var folder = NormalizeFolder(request.Folder);
+        if (requested.Count == 0 && folder is null)
+        {
+            throw new ArgumentException($"The request for {request.RepoId} names no files and no folder; set Files or Folder.", nameof(request));
+        }
+
+        var layout = new HubCacheLayout(_settings.CacheDirectory, request.RepoId);
+        if (_settings.Offline)
+        {
+            return FromCacheOnly(layout, request.RepoId, revision, requested, folder, progress);
+        }
+
+        // 1. What to fetch: the listing of the folder, overlaid with the caller's files (their hashes win).
+        var wanted = new Dictionary<string, HubFile>(StringComparer.Ordinal);
+        if (folder is not null)
+        {
+            foreach (var listed in await _http.ListAsync(request.RepoId, revision, folder, cancellationToken).ConfigureAwait(false))
+            {
+                wanted[listed.Path] = listed;
+            }
+
+            if (wanted.Count == 0)
+            {
+                throw new HubNotFoundException($"The folder '{folder}' of {request.RepoId}@{revision} lists no files. Check the folder name and revision.");
+            }
+        }
+
+        foreach (var file in requested)
+        {
+            wanted[file.Path] = wanted.TryGetValue(file.Path, out var listed)
+                ? listed with { Sha256 = file.Sha256 ?? listed.Sha256, Size = file.Size ?? listed.Size }
+                : file;
+        }
+
+        HubLog.Resolving(_settings.Logger, request.RepoId, revision, wanted.Count, _settings.Endpoint);
+
+        // 2. HEAD every file: the first at the revision gives the commit, the others are asked at that commit.
+        var files = wanted.Values.ToArray();
+        var metadata = new HubFileMetadata[files.Length];
+        var commitRevision = revision;
+        var start = 0;
+        if (!HubPath.IsCommitHash(revision))
+        {
+            metadata[0] = await _http.GetMetadataAsync(request.RepoId, revision, files[0].Path, cancellationToken).ConfigureAwait(false);
+            commitRevision = metadata[0].Commit;
+            HubPath.ValidateRevision(commitRevision);
+            start = 1;
+        }
+
+        await Parallel.ForAsync(start, files.Length, Parallelism(cancellationToken), async (i, ct) =>
+            metadata[i] = await _http.GetMetadataAsync(request.RepoId, commitRevision, files[i].Path, ct).ConfigureAwait(false)).ConfigureAwait(false);
+        var commit = metadata[0].Commit;
+
+        // 3. Plan: check the hub against the caller's hashes, see what is cached, check the free space.
+        var plan = new PlannedFile[files.Length];
+        for (var i = 0; i < files.Length; i++)
+        {
+            plan[i] = Plan(layout, request.RepoId, revision, files[i], metadata[i]);
+        }
+
+        CheckFreeSpace(layout, request.RepoId, plan);
+        WriteRef(layout, revision, commit);
+
+        // 4. Fetch what is missing, a bounded number of files at once.
+        var tracker = new ProgressTracker(progress, _settings.ProgressInterval, plan.Sum(p => p.Size), plan.Length);
+        await Parallel.ForEachAsync(plan, Parallelism(cancellationToken), (file, ct) =>
+            new ValueTask(FetchAsync(layout, request.RepoId, commit, file, tracker, ct))).ConfigureAwait(false);
+
+        var paths = plan.ToDictionary(p => p.RepoPath, p => layout.SnapshotFilePath(commit, p.RepoPath), StringComparer.Ordinal);
+        return new HubSnapshot(request.RepoId, revision, commit, layout.SnapshotDirectory(commit), paths, tracker.Transferred);
+    }
+
+    /// <summary>Lists the files of a repository folder, recursively, through the hub's tree API (following all pages).</summary>
+    /// <param name="repoId">The repository id, <c>org/name</c>.</param>
+    /// <param name="revision">The branch, tag or commit; <see langword="null"/> means <c>main</c>.</param>
+    /// <param name="folder">The folder; <see langword="null"/> or empty means the repository root.</param>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    /// <returns>The files, with their SHA-256 (LFS files) or git blob id, and size.</returns>
+    /// <exception cref="ArgumentException">The repository id, revision or folder is malformed.</exception>
+    /// <exception cref="HubAuthenticationException">The hub answered 401 or 403.</exception>
+    /// <exception cref="HubNotFoundException">The hub answered 404.</exception>
+    /// <exception cref="HubException">The hub failed after all retries, or the listing names a path that leaves the folder.</exception>
+    /// <exception cref="InvalidOperationException">Offline mode is on.</exception>
+    /// <exception cref="ObjectDisposedException">The downloader was disposed.</exception>
+    public Task<IReadOnlyList<HubFile>> ListFilesAsync(string repoId, string? revision = null, string? folder = null, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        HubPath.ValidateRepoId(repoId);
+        HubPath.ValidateRevision(revision ?? "main");
+        if (_settings.Offline)
+        {
+            throw new InvalidOperationException("Listing needs the hub, but offline mode is on (HF_HUB_OFFLINE or HubClientOptions.Offline).");
+        }
+
+        return _http.ListAsync(repoId, revision ?? "main", NormalizeFolder(folder) ?? string.Empty, cancellationToken);
+    }
+
+    /// <summary>Releases the HTTP connections. Downloads still running fail.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _http.Dispose();
+        }
+    }
+
+    private static List<HubFile> NormalizeRequestedFiles(HubDownloadRequest request)
+    {
+        var result = new List<HubFile>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in request.Files ?? [])
+        {
+            ArgumentNullException.ThrowIfNull(file, nameof(request));
+            if (!HubPath.TryNormalize(file.Path, out var path, out var reason))
+            {
+                throw new ArgumentException($"The file path '{file.Path}' of {request.RepoId} is not allowed: {reason}. Use a relative path inside the repository, like 'folder/file.onnx'.", nameof(request));
+            }
+
+            if (file.Sha256 is { } sha && !Sha256Regex().IsMatch(sha))
+            {
+                throw new ArgumentException($"The expected sha256 '{sha}' of '{path}' is not 64 hexadecimal digits.", nameof(request));
+            }
+
+            if (file.Size is < 0)
+            {
+                throw new ArgumentException($"The expected size of '{path}' is negative.", nameof(request));
+            }
+
+            if (seen.Add(path))
+            {
+                result.Add(file with { Path = path, Sha256 = file.Sha256?.ToLowerInvariant() });
+            }
+        }
+
+        return result;
+    }
+
+    private static string? NormalizeFolder(string? folder)
+    {
+        if (folder is null)
+        {
+            return null;
+        }
+
+        var trimmed = folder.Trim('/');
+        if (trimmed.Length == 0)
+        {
+            return string.Empty;
+        }
+
+        return HubPath.TryNormalize(trimmed, out var normalized, out var reason)
+            ? normalized
+            : throw new ArgumentException($"The folder '{folder}' is not allowed: {reason}. Use a relative folder inside the repository.", nameof(folder));
+    }
+
+    private static PlannedFile Plan(HubCacheLayout layout, string repoId, string revision, HubFile file, HubFileMetadata metadata)
+    {
+        var hubSha = metadata.IsLfs && Sha256Regex().IsMatch(metadata.Etag) ? metadata.Etag.ToLowerInvariant() : null;
+        var expectedSha = file.Sha256?.ToLowerInvariant() ?? hubSha;
+        if (file.Sha256 is not null && hubSha is not null && !string.Equals(file.Sha256, hubSha, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new HubIntegrityException(
+                $"'{file.Path}' of {repoId}@{revision}: expected sha256 {file.Sha256.ToLowerInvariant()} but the hub serves sha256 {hubSha} (commit {metadata.Commit}). The revision has moved or the expected hash is stale: pin the expected commit. Nothing was downloaded.")
+            {
+                Expected = file.Sha256.ToLowerInvariant(),
+                Actual = hubSha,
+            };
+        }
+
+        if (file.Size is { } expectedSize && expectedSize != metadata.Size)
+        {
+            throw new HubIntegrityException(
+                $"'{file.Path}' of {repoId}@{revision}: expected {expectedSize} bytes but the hub serves {metadata.Size} bytes (commit {metadata.Commit}). The revision has moved or the expected size is stale. Nothing was downloaded.")
+            {
+                Expected = expectedSize.ToString(CultureInfo.InvariantCulture),
+                Actual = metadata.Size.ToString(CultureInfo.InvariantCulture),
+            };
+        }
+
+        var gitOid = expectedSha is null && file.GitObjectId is { } oid && GitOidRegex().IsMatch(oid) ? oid.ToLowerInvariant() : null;
+        var blob = layout.BlobPath(metadata.Etag);
+        var cached = IsCompleteBlob(blob, metadata.Size);
+        var incomplete = new FileInfo(layout.IncompletePath(metadata.Etag));
+        var partial = !cached && incomplete.Exists && incomplete.Length <= metadata.Size ? incomplete.Length : 0;
+        return new PlannedFile(metadata, expectedSha, gitOid, cached, partial);
+    }
+
+    /// <summary>The length of a file, following a symbolic link to its blob.</summary>
+    private static long LengthOf(string path)
+    {
+        using var handle = File.OpenHandle(path);
+        return RandomAccess.GetLength(handle);
+    }
+
+    private static bool IsCompleteBlob(string blobPath, long size)
+    {
+        var blob = new FileInfo(blobPath);
+        return blob.Exists && blob.Length == size;
+    }
+
+    private static void WriteRef(HubCacheLayout layout, string revision, string commit)
+    {
+        if (revision == commit)
+        {
+            return;
+        }
+
+        var path = layout.RefPath(revision);
+        if (File.Exists(path) && File.ReadAllText(path).Trim() == commit)
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+        File.WriteAllText(temporary, commit);
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    [GeneratedRegex("^[0-9a-fA-F]{64}$", RegexOptions.CultureInvariant)]
+    private static partial Regex Sha256Regex();
+
+    [GeneratedRegex("^[0-9a-fA-F]{40}$", RegexOptions.CultureInvariant)]
+    private static partial Regex GitOidRegex();
+
+    private ParallelOptions Parallelism(CancellationToken cancellationToken) =>
+        new() { MaxDegreeOfParallelism = _settings.MaxParallelDownloads, CancellationToken = cancellationToken };
+
+    private void CheckFreeSpace(HubCacheLayout layout, string repoId, PlannedFile[] plan)
+    {
+        // Blobs shared by several paths are counted once.
+        var needed = plan.Where(p => !p.Cached).DistinctBy(p => p.Etag).Sum(p => p.Size - p.PartialBytes);
+        if (needed <= 0)
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(layout.CacheDirectory);
+        long free;
+        try
+        {
+            free = _settings.FreeSpaceProbe(layout.CacheDirectory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            HubLog.FreeSpaceUnknown(_settings.Logger, layout.CacheDirectory, ex.Message);
+            return;
+        }
+
+        if (free < needed)
+        {
+            throw new InsufficientDiskSpaceException(
+                $"Downloading {repoId} needs {needed:N0} more bytes ({needed / 1e9:F2} GB) but '{layout.CacheDirectory}' has {free:N0} bytes free. Free some space, or point HF_HUB_CACHE (or HubClientOptions.CacheDirectory) to a larger volume.")
+            {
+                RequiredBytes = needed,
+                AvailableBytes = free,
+            };
+        }
+    }
+
+    private async Task FetchAsync(HubCacheLayout layout, string repoId, string commit, PlannedFile file, ProgressTracker tracker, CancellationToken cancellationToken)
+    {
+        var blob = layout.BlobPath(file.Etag);
+        var pointer = layout.SnapshotFilePath(commit, file.RepoPath);
+        if (IsCompleteBlob(blob, file.Size))
+        {
+            HubLog.Cached(_settings.Logger, file.RepoPath, file.Etag);
+            SnapshotLinker.Link(blob, pointer, file.RepoPath, _settings.Logger);
+            tracker.FileCached(file.RepoPath, file.Size);
+            return;
+        }
+
+        using (await BlobLock.AcquireAsync(layout.LockPath(file.Etag), _settings.Logger, cancellationToken).ConfigureAwait(false))
+        {
+            // Another thread or process may have finished this blob while we waited for the lock.
+            if (!IsCompleteBlob(blob, file.Size))
+            {
+                await DownloadBlobAsync(layout, repoId, commit, file, tracker, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                tracker.FileStarted(file.RepoPath, file.Size, file.Size);
+            }
+
+            SnapshotLinker.Link(blob, pointer, file.RepoPath, _settings.Logger);
+        }
+
+        tracker.FileCompleted(file.RepoPath, file.Size);
+    }
+
+    private async Task DownloadBlobAsync(HubCacheLayout layout, string repoId, string commit, PlannedFile file, ProgressTracker tracker, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(layout.BlobsDirectory);
+        var incomplete = layout.IncompletePath(file.Etag);
+        string? actual;
+        string? algorithm;
+        long received;
+        using (var writer = new VerifyingBlobWriter(incomplete, file.Size, sha256: file.ExpectedSha256 is not null, gitSha1: file.ExpectedGitObjectId is not null))
+        {
+            tracker.FileStarted(file.RepoPath, writer.Position, file.Size);
+            HubLog.Downloading(_settings.Logger, file.RepoPath, file.Size, writer.Position);
+            var url = _http.ResolveUrl(repoId, commit, file.RepoPath);
+            try
+            {
+                if (writer.Position < file.Size)
+                {
+                    await HubRetry.ExecuteAsync(
+                        _settings,
+                        $"Downloading '{file.RepoPath}' of {repoId}@{commit}",
+                        ct => TransferAsync(url, repoId, commit, file, writer, tracker, ct),
+                        () => writer.Position,
+                        cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch
+            {
+                tracker.FileFailed(writer.Position);
+                throw;
+            }
+
+            received = writer.Position;
+            algorithm = writer.AlgorithmName;
+            actual = writer.Complete();
+        }
+
+        var expected = file.ExpectedSha256 ?? file.ExpectedGitObjectId;
+        string? failure = null;
+        if (received != file.Size)
+        {
+            failure = $"expected {file.Size} bytes but received {received}";
+            expected = file.Size.ToString(CultureInfo.InvariantCulture);
+            actual = received.ToString(CultureInfo.InvariantCulture);
+        }
+        else if (expected is not null && !string.Equals(expected, actual, StringComparison.OrdinalIgnoreCase))
+        {
+            failure = $"expected {algorithm} {expected} but the downloaded bytes hash to {algorithm} {actual}";
+        }
+
+        if (failure is not null)
+        {
+            File.Delete(incomplete);
+            tracker.FileFailed(received);
+            HubLog.VerificationFailed(_settings.Logger, file.RepoPath, expected!, actual!);
+            throw new HubIntegrityException(
+                $"'{file.RepoPath}' of {repoId}@{commit} failed verification: {failure}. The partial blob was deleted and nothing was added to the snapshot; try again, and report the file if it keeps failing.")
+            {
+                Expected = expected,
+                Actual = actual,
+            };
+        }
+
+        if (actual is not null)
+        {
+            HubLog.Verified(_settings.Logger, file.RepoPath, algorithm!, actual);
+        }
+
+        File.Move(incomplete, layout.BlobPath(file.Etag), overwrite: true);
+    }
+
+    private async Task<bool> TransferAsync(Uri url, string repoId, string commit, PlannedFile file, VerifyingBlobWriter writer, ProgressTracker tracker, CancellationToken cancellationToken)
+    {
+        var offset = writer.Position;
+        using var response = await _http.GetFromAsync(url, offset, repoId, commit, file.RepoPath, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
+        {
+            writer.Restart();
+            tracker.Restarted(file.RepoPath, offset, file.Size);
+            throw new HubTransientException($"The server could not serve '{file.RepoPath}' from byte {offset} (416); starting over.");
+        }
+
+        if (offset > 0 && response.StatusCode != HttpStatusCode.PartialContent)
+        {
+            HubLog.RangeIgnored(_settings.Logger, file.RepoPath);
+            writer.Restart();
+            tracker.Restarted(file.RepoPath, offset, file.Size);
+        }
+        else if (offset > 0 && response.Content.Headers.ContentRange?.From is { } from && from != offset)
+        {
+            writer.Restart();
+            tracker.Restarted(file.RepoPath, offset, file.Size);
+            throw new HubTransientException($"The server answered a request for '{file.RepoPath}' from byte {offset} with bytes from {from}; starting over.");
+        }
+
+        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (body.ConfigureAwait(false))
+        {
+            await CopyAsync(body, writer, file, tracker, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (writer.Position < file.Size)
+        {
+            throw new HubTransientException($"The connection closed after byte {writer.Position} of {file.Size} of '{file.RepoPath}'.");
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Copies the body to the writer, reading the next bytes while the previous ones are hashed and written. Bytes
+    /// already received are written even when the copy fails or is cancelled, so the partial file resumes there.
+    /// </summary>
+    private async Task CopyAsync(Stream body, VerifyingBlobWriter writer, PlannedFile file, ProgressTracker tracker, CancellationToken cancellationToken)
+    {
+        var current = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        var spare = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        var filled = 0;
+        var pending = Task.CompletedTask;
+        using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+
+        int Clamp(int count) =>
+            // More bytes than the hub announced are dropped; verification then fails on the size.
+            (int)Math.Clamp(file.Size - writer.Position, 0, count);
+
+        void Write(byte[] buffer, int count)
+        {
+            try
+            {
+                writer.Write(buffer, count);
+            }
+            catch (IOException ex)
+            {
+                throw new HubException($"Writing '{file.RepoPath}' into '{_settings.CacheDirectory}' failed: {ex.Message}", ex);
+            }
+
+            tracker.Advanced(file.RepoPath, writer.Position, file.Size, count);
+        }
+
+        try
+        {
+            while (true)
+            {
+                int read;
+                stall.CancelAfter(_settings.Timeout);
+                try
+                {
+                    read = await body.ReadAsync(current.AsMemory(filled, ChunkSize - filled), stall.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not HubException && cancellationToken.IsCancellationRequested)
+                {
+                    throw new OperationCanceledException("The download was cancelled; the partial file is kept and resumes next time.", ex, cancellationToken);
+                }
+                catch (Exception ex) when (ex is OperationCanceledException or IOException && stall.IsCancellationRequested)
+                {
+                    throw new TimeoutException($"No bytes of '{file.RepoPath}' arrived for {_settings.Timeout}.", ex);
+                }
+
+                if (read == 0)
+                {
+                    break;
+                }
+
+                filled += read;
+                if (pending.IsCompleted || filled == ChunkSize)
+                {
+                    await pending.ConfigureAwait(false);
+                    var buffer = current;
+                    var count = Clamp(filled);
+
+                    // Hashing and writing run side by side while the next bytes are read.
+                    pending = Task.WhenAll(
+                        Task.Run(() => writer.Hash(buffer, count), CancellationToken.None),
+                        Task.Run(() => Write(buffer, count), CancellationToken.None));
+                    (current, spare) = (spare, current);
+                    filled = 0;
+                }
+            }
+        }
+        finally
+        {
+            try
+            {
+                await pending.ConfigureAwait(false);
+                if (filled > 0)
+                {
+                    var count = Clamp(filled);
+                    writer.Hash(current, count);
+                    Write(current, count);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(current);
+                ArrayPool<byte>.Shared.Return(spare);
+            }
+        }
+    }
+
+    private static HubSnapshot FromCacheOnly(HubCacheLayout layout, string repoId, string revision, List<HubFile> requested, string? folder, IProgress<DownloadProgress>? progress)
+    {
+        string? commit = null;
+        if (HubPath.IsCommitHash(revision))
+        {
+            commit = revision;
+        }
+        else if (File.Exists(layout.RefPath(revision)))
+        {
+            commit = File.ReadAllText(layout.RefPath(revision)).Trim();
+        }
+
+        if (commit is null || !HubPath.IsCommitHash(commit) || !Directory.Exists(layout.SnapshotDirectory(commit)))
+        {
+            throw new HubOfflineException(
+                $"Offline mode is on (HF_HUB_OFFLINE or HubClientOptions.Offline) and the cache '{layout.RepoDirectory}' has no snapshot of {repoId}@{revision}. Download it once online, or turn offline mode off.");
+        }
+
+        var snapshot = layout.SnapshotDirectory(commit);
+        var paths = new Dictionary<string, string>(StringComparer.Ordinal);
+        var missing = new List<string>();
+        if (folder is not null)
+        {
+            var folderPath = folder.Length == 0 ? snapshot : layout.SnapshotFilePath(commit, folder);
+            if (Directory.Exists(folderPath))
+            {
+                foreach (var local in Directory.EnumerateFiles(folderPath, "*", SearchOption.AllDirectories))
+                {
+                    var repoPath = Path.GetRelativePath(snapshot, local).Replace(Path.DirectorySeparatorChar, '/');
+                    if (File.Exists(local) && !Path.GetFileName(local).StartsWith('.'))
+                    {
+                        paths[repoPath] = local;
+                    }
+                }
+            }
+
+            if (paths.Count == 0)
+            {
+                missing.Add(folder + "/");
+            }
+        }
+
+        foreach (var file in requested)
+        {
+            var local = layout.SnapshotFilePath(commit, file.Path);
+            var exists = File.Exists(local);
+            var length = exists ? LengthOf(local) : -1;
+            if (!exists || (file.Size is { } size && size != length))
+            {
+                missing.Add(file.Path);
+            }
+            else
+            {
+                paths[file.Path] = local;
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            throw new HubOfflineException(
+                $"Offline mode is on (HF_HUB_OFFLINE or HubClientOptions.Offline) and {repoId}@{revision} (commit {commit}) in '{layout.RepoDirectory}' lacks: {string.Join(", ", missing)}. Download it once online, or turn offline mode off.")
+            {
+                MissingFiles = missing,
+            };
+        }
+
+        var total = paths.Values.Sum(LengthOf);
+        progress?.Report(new DownloadProgress
+        {
+            FilePath = paths.Keys.Last(),
+            FileBytesDownloaded = 0,
+            FileTotalBytes = 0,
+            TotalBytesDownloaded = total,
+            TotalBytes = total,
+            FilesCompleted = paths.Count,
+            FileCount = paths.Count,
+            EstimatedTimeRemaining = TimeSpan.Zero,
+        });
+        return new HubSnapshot(repoId, revision, commit, snapshot, paths, 0);
+    }
+}

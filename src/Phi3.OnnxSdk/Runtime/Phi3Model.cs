@@ -1,0 +1,266 @@
+using Microsoft.ML.OnnxRuntimeGenAI;
+using Phi3.OnnxSdk.Runtime;
+
+namespace Phi3.OnnxSdk;
+
+/// <summary>
+/// A Phi-3 model loaded from an onnxruntime-genai folder: owns the native <see cref="Microsoft.ML.OnnxRuntimeGenAI.Model"/>
+/// and <see cref="Microsoft.ML.OnnxRuntimeGenAI.Tokenizer"/>, and can be shared by several <see cref="Phi3ChatClient"/>s.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Loading checks the folder before any native call: the folder exists, <c>genai_config.json</c> parses and names
+/// its ONNX files, and each ONNX file exists and is a complete ONNX protobuf. Failures throw
+/// <see cref="Phi3ModelException"/> naming the path and the cause.
+/// </para>
+/// <para>
+/// Thread-safety: all members are safe to call from several threads. <see cref="Dispose"/> may be called while
+/// clients generate: the native objects are freed only when the last generation using them has finished.
+/// Callers that use <see cref="Tokenizer"/> directly must not call it concurrently except for
+/// <see cref="Tokenizer.Encode(string)"/>; use <see cref="TokenizerLock"/> around other calls.
+/// </para>
+/// </remarks>
+public sealed class Phi3Model : IDisposable
+{
+    private static readonly object s_handleGate = new();
+    private static OgaHandle? s_handle;
+
+    private readonly object _gate = new();
+    private readonly Model _model;
+    private readonly Tokenizer _tokenizer;
+    private int _leases;
+    private bool _disposeRequested;
+    private bool _freed;
+
+    /// <summary>Loads the model in <paramref name="modelPath"/> on the execution providers its genai_config.json names (CPU when none).</summary>
+    /// <param name="modelPath">The folder holding genai_config.json, the ONNX files and the tokenizer.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="modelPath"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="modelPath"/> is empty.</exception>
+    /// <exception cref="Phi3ModelException">The folder or a file is missing or damaged, or onnxruntime-genai refused the model.</exception>
+    public Phi3Model(string modelPath)
+        : this(config: null, modelPath)
+    {
+    }
+
+    /// <summary>
+    /// Loads the model in <paramref name="modelPath"/> from an already built onnxruntime-genai <see cref="Config"/>
+    /// (for example one with execution providers applied). The folder is validated first; the caller keeps
+    /// ownership of <paramref name="config"/> and may dispose it after this constructor returns.
+    /// </summary>
+    /// <param name="modelPath">The folder the <paramref name="config"/> was created from.</param>
+    /// <param name="config">The config to build the native model from.</param>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="modelPath"/> is empty.</exception>
+    /// <exception cref="Phi3ModelException">The folder or a file is missing or damaged, or onnxruntime-genai refused the model.</exception>
+    public Phi3Model(string modelPath, Config config)
+        : this(config ?? throw new ArgumentNullException(nameof(config)), modelPath)
+    {
+    }
+
+    private Phi3Model(Config? config, string modelPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(modelPath);
+        ModelPath = Path.GetFullPath(modelPath);
+        var settings = Validate(ModelPath);
+        ContextLength = settings.ContextLength;
+        ModelType = settings.ModelType;
+        SpecialTokens = SpecialTokenText.Load(ModelPath);
+
+        EnsureHandle();
+        try
+        {
+            _model = config is null ? new Model(ModelPath) : new Model(config);
+        }
+        catch (OnnxRuntimeGenAIException ex)
+        {
+            throw new Phi3ModelException(ModelPath, $"onnxruntime-genai could not load the model in '{ModelPath}': {ex.Message}", ex);
+        }
+
+        try
+        {
+            _tokenizer = new Tokenizer(_model);
+            EosTokenIds = [.. _tokenizer.GetEosTokenIds()];
+            BosTokenId = _tokenizer.GetBosTokenId();
+        }
+        catch (OnnxRuntimeGenAIException ex)
+        {
+            _tokenizer?.Dispose();
+            _model.Dispose();
+            throw new Phi3ModelException(ModelPath, $"onnxruntime-genai could not load the tokenizer in '{ModelPath}': {ex.Message}", ex);
+        }
+
+        if (EosTokenIds.Count == 0)
+        {
+            EosTokenIds = settings.EosTokenIds;
+        }
+    }
+
+    /// <summary>Gets the full path of the model folder.</summary>
+    public string ModelPath { get; }
+
+    /// <summary>Gets <c>model.type</c> from genai_config.json, e.g. <c>phi3</c>.</summary>
+    public string ModelType { get; }
+
+    /// <summary>Gets the context length in tokens (<c>model.context_length</c>): prompt plus output never exceed it.</summary>
+    public int ContextLength { get; }
+
+    /// <summary>Gets the end-of-sequence token ids (for Phi-3: 32000, 32001 and 32007).</summary>
+    public IReadOnlyList<int> EosTokenIds { get; }
+
+    /// <summary>Gets the beginning-of-sequence token id.</summary>
+    public int BosTokenId { get; }
+
+    /// <summary>Gets the object to lock around <see cref="Tokenizer"/> calls other than <see cref="Tokenizer.Encode(string)"/>.</summary>
+    public object TokenizerLock { get; } = new();
+
+    /// <summary>Gets the native model.</summary>
+    /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
+    public Model Model
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _model;
+        }
+    }
+
+    /// <summary>Gets the native tokenizer (see the remarks on <see cref="Phi3Model"/> for thread-safety).</summary>
+    /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
+    public Tokenizer Tokenizer
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _tokenizer;
+        }
+    }
+
+    /// <summary>Gets the native model without the disposed check, for holders of a lease.</summary>
+    internal Model NativeModel => _model;
+
+    /// <summary>Gets the native tokenizer without the disposed check, for holders of a lease.</summary>
+    internal Tokenizer NativeTokenizer => _tokenizer;
+
+    /// <summary>Gets the added tokens' text with safe split points, for plain-text encoding.</summary>
+    internal IReadOnlyList<SpecialTokenText> SpecialTokens { get; }
+
+    /// <summary>Gets whether <see cref="Dispose"/> was called.</summary>
+    internal bool IsDisposed
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _disposeRequested;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Releases the native model and tokenizer. Idempotent. When generations are running, the native objects
+    /// are freed when the last one finishes; new uses throw <see cref="ObjectDisposedException"/> at once.
+    /// </summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposeRequested)
+            {
+                return;
+            }
+
+            _disposeRequested = true;
+            if (_leases > 0)
+            {
+                return;
+            }
+        }
+
+        Free();
+    }
+
+    /// <summary>Keeps the native objects alive until the returned lease is disposed.</summary>
+    /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
+    internal ModelLease AcquireLease()
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposeRequested, this);
+            _leases++;
+        }
+
+        return new ModelLease(this);
+    }
+
+    internal void ReleaseLease()
+    {
+        lock (_gate)
+        {
+            _leases--;
+            if (_leases > 0 || !_disposeRequested)
+            {
+                return;
+            }
+        }
+
+        Free();
+    }
+
+    private void Free()
+    {
+        lock (_gate)
+        {
+            if (_freed)
+            {
+                return;
+            }
+
+            _freed = true;
+        }
+
+        lock (TokenizerLock)
+        {
+            _tokenizer.Dispose();
+        }
+
+        _model.Dispose();
+    }
+
+    private void ThrowIfDisposed()
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposeRequested, this);
+        }
+    }
+
+    private static GenAIModelSettings Validate(string folder)
+    {
+        if (!Directory.Exists(folder))
+        {
+            throw new Phi3ModelException(folder, $"The model folder '{folder}' does not exist. Download the model first or pass the folder that holds genai_config.json.");
+        }
+
+        var settings = GenAIModelSettings.Load(Path.Combine(folder, GenAIModelSettings.FileName));
+        foreach (string file in settings.OnnxFiles)
+        {
+            OnnxFileValidator.Validate(Path.Combine(folder, file));
+        }
+
+        if (!File.Exists(Path.Combine(folder, "tokenizer.json")) && !File.Exists(Path.Combine(folder, "tokenizer.model")))
+        {
+            throw new Phi3ModelException(folder, $"The model folder '{folder}' has no tokenizer.json or tokenizer.model. Download the model's tokenizer files too.");
+        }
+
+        return settings;
+    }
+
+    private static void EnsureHandle()
+    {
+        // One OgaHandle for the process lifetime lets onnxruntime-genai shut down cleanly at exit.
+        lock (s_handleGate)
+        {
+            s_handle ??= new OgaHandle();
+        }
+    }
+}

@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Globalization;
+using Phi3.OnnxSdk.Hub;
+using Phi3.OnnxSdk.Tests.Hub;
+
+namespace Phi3.OnnxSdk.Benchmarks;
+
+/// <summary>
+/// Downloads one large LFS file from the loopback fake hub with <see cref="HuggingFaceDownloader"/> (HEAD, CDN
+/// redirect, SHA-256 verification, fsync, rename, snapshot link) and, in the same run, with a plain HttpClient
+/// stream copy of the CDN address to a file; prints both rates and their ratio (goal: at least 0.9).
+/// </summary>
+internal static class HubDownloadBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var sizeMb = 1024;
+        var runs = 3;
+        var root = Path.Combine(Path.GetTempPath(), "phi3-hub-bench-" + Guid.NewGuid().ToString("N"));
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            switch (args[i])
+            {
+                case "--size-mb": sizeMb = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--runs": runs = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--dir": root = Path.Combine(args[i + 1], "phi3-hub-bench-" + Guid.NewGuid().ToString("N")); break;
+                default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
+            }
+        }
+
+        var size = sizeMb * 1024L * 1024L;
+        Console.WriteLine($"Preparing a {sizeMb} MiB file on the loopback fake hub...");
+        await using var hub = new FakeHub();
+        var repo = hub.AddRepo("bench/model");
+        var file = repo.AddFile("model.onnx.data", FakeHub.RandomBytes(checked((int)size), 42));
+        var cdnUrl = new Uri(hub.CdnBase, $"/cdn/{file.Sha256}");
+        Directory.CreateDirectory(root);
+
+        var plain = new List<double>();
+        var sdk = new List<double>();
+        try
+        {
+            // One warm-up of each path (JIT, connection setup), not counted.
+            await PlainCopyAsync(cdnUrl, Path.Combine(root, "warm.bin"));
+            await SdkDownloadAsync(hub, Path.Combine(root, "warm-cache"));
+            for (var run = 1; run <= runs; run++)
+            {
+                // Alternate which goes first; each transfer starts from a settled state (the previous output deleted,
+                // so its dirty pages are dropped, and a short pause), so that write-back of one does not slow the other.
+                double p = 0, s = 0;
+                for (var leg = 0; leg < 2; leg++)
+                {
+                    if ((leg == 0) == (run % 2 == 1))
+                    {
+                        var target = Path.Combine(root, $"plain-{run}.bin");
+                        p = await PlainCopyAsync(cdnUrl, target);
+                        File.Delete(target);
+                    }
+                    else
+                    {
+                        var cache = Path.Combine(root, $"cache-{run}");
+                        s = await SdkDownloadAsync(hub, cache);
+                        Directory.Delete(cache, recursive: true);
+                    }
+
+                    await Task.Delay(TimeSpan.FromSeconds(1));
+                }
+
+                plain.Add(p);
+                sdk.Add(s);
+                Console.WriteLine($"run {run}: plain HttpClient copy {size / p / 1e6:F0} MB/s ({p:F2} s), HuggingFaceDownloader {size / s / 1e6:F0} MB/s ({s:F2} s), ratio {p / s:F2}");
+            }
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+
+        var medianPlain = Median(plain);
+        var medianSdk = Median(sdk);
+        var ratio = medianPlain / medianSdk;
+        Console.WriteLine($"median of {runs}: plain {size / medianPlain / 1e6:F0} MB/s, SDK {size / medianSdk / 1e6:F0} MB/s, ratio {ratio:F2} (goal >= 0.90) {(ratio >= 0.9 ? "MET" : "NOT MET")}");
+        return 0;
+    }
+
+    private static async Task<double> PlainCopyAsync(Uri url, string target)
+    {
+        using var http = new HttpClient();
+        var clock = Stopwatch.StartNew();
+        using (var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead))
+        {
+            response.EnsureSuccessStatusCode();
+            await using var body = await response.Content.ReadAsStreamAsync();
+            await using var output = new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
+            await body.CopyToAsync(output, 1 << 20);
+        }
+
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    private static async Task<double> SdkDownloadAsync(FakeHub hub, string cache)
+    {
+        using var downloader = new HuggingFaceDownloader(new HubClientOptions { Endpoint = hub.Endpoint, CacheDirectory = cache });
+        var clock = Stopwatch.StartNew();
+        var snapshot = await downloader.DownloadAsync(new HubDownloadRequest { RepoId = "bench/model", Files = [new HubFile("model.onnx.data")] });
+        var seconds = clock.Elapsed.TotalSeconds;
+        using var handle = File.OpenHandle(snapshot.LocalPaths["model.onnx.data"]);
+        if (snapshot.BytesDownloaded != RandomAccess.GetLength(handle))
+        {
+            throw new InvalidOperationException("The SDK download did not fetch the file.");
+        }
+
+        return seconds;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}

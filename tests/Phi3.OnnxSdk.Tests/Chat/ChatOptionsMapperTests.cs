@@ -1,0 +1,126 @@
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using Phi3.OnnxSdk.Chat;
+
+namespace Phi3.OnnxSdk.Tests.Chat;
+
+public sealed class ChatOptionsMapperTests
+{
+    [Fact]
+    public void ToSettings_NoOptions_GreedyWithDefaultLimit()
+    {
+        var settings = ChatOptionsMapper.ToSettings(null, new Phi3ChatClientOptions());
+        Assert.False(settings.SearchFlags["do_sample"]);
+        Assert.Equal(ChatOptionsMapper.DefaultMaxOutputTokens, settings.MaxOutputTokens);
+        Assert.Null(settings.GuidanceType);
+        Assert.Empty(settings.StopSequences);
+    }
+
+    [Fact]
+    public void ToSettings_RequestAndClientValues_RequestWins()
+    {
+        var client = new Phi3ChatClientOptions { MaxOutputTokens = 7, Temperature = 0.5f, StopSequences = ["a"] };
+        var settings = ChatOptionsMapper.ToSettings(new ChatOptions { MaxOutputTokens = 3, StopSequences = ["b", ""] }, client);
+        Assert.Equal(3, settings.MaxOutputTokens);
+        Assert.Equal(["b"], settings.StopSequences);
+        Assert.Equal(0.5, settings.SearchNumbers["temperature"], 5);
+        Assert.True(settings.SearchFlags["do_sample"]);
+        Assert.Equal(ChatOptionsMapper.DefaultSamplingTopK, settings.SearchNumbers["top_k"]);
+    }
+
+    [Fact]
+    public void ToSettings_TemperatureZero_Greedy()
+    {
+        var settings = ChatOptionsMapper.ToSettings(new ChatOptions { Temperature = 0, Seed = 5 }, new Phi3ChatClientOptions());
+        Assert.False(settings.SearchFlags["do_sample"]);
+        Assert.Equal(5, settings.SearchNumbers["random_seed"]);
+    }
+
+    [Fact]
+    public void ToSettings_TopPTopK_MappedAndSampling()
+    {
+        var settings = ChatOptionsMapper.ToSettings(new ChatOptions { TopP = 0.9f, TopK = 20 }, new Phi3ChatClientOptions());
+        Assert.Equal(0.9, settings.SearchNumbers["top_p"], 5);
+        Assert.Equal(20, settings.SearchNumbers["top_k"]);
+        Assert.True(settings.SearchFlags["do_sample"]);
+    }
+
+    [Theory]
+    [InlineData(0.5f, null)]
+    [InlineData(null, 1.0f)]
+    public void ToSettings_FrequencyOrPresencePenalty_NotSupportedNamingAlternative(float? frequency, float? presence)
+    {
+        var ex = Assert.Throws<NotSupportedException>(() =>
+            ChatOptionsMapper.ToSettings(new ChatOptions { FrequencyPenalty = frequency, PresencePenalty = presence }, new Phi3ChatClientOptions()));
+        Assert.Contains(Phi3ChatOptionKeys.RepetitionPenalty, ex.Message);
+    }
+
+    [Fact]
+    public void ToSettings_ZeroPenalties_Accepted()
+    {
+        var settings = ChatOptionsMapper.ToSettings(new ChatOptions { FrequencyPenalty = 0, PresencePenalty = 0 }, new Phi3ChatClientOptions());
+        Assert.False(settings.SearchNumbers.ContainsKey("repetition_penalty"));
+    }
+
+    [Fact]
+    public void ToSettings_TypedAdditionalProperties_Mapped()
+    {
+        var options = new ChatOptions
+        {
+            AdditionalProperties = new()
+            {
+                [Phi3ChatOptionKeys.RepetitionPenalty] = JsonDocument.Parse("1.2").RootElement,
+                [Phi3ChatOptionKeys.NoRepeatNgramSize] = 3,
+                [Phi3ChatOptionKeys.DoSample] = "false",
+                ["some.other.provider"] = new object(),
+            },
+        };
+        var settings = ChatOptionsMapper.ToSettings(options, new Phi3ChatClientOptions());
+        Assert.Equal(1.2, settings.SearchNumbers["repetition_penalty"], 5);
+        Assert.Equal(3, settings.SearchNumbers["no_repeat_ngram_size"]);
+        Assert.False(settings.SearchFlags["do_sample"]);
+    }
+
+    [Fact]
+    public void ToSettings_AdditionalPropertyWrongType_ArgumentExceptionNamingKey()
+    {
+        var options = new ChatOptions { AdditionalProperties = new() { [Phi3ChatOptionKeys.RepetitionPenalty] = true } };
+        var ex = Assert.Throws<ArgumentException>(() => ChatOptionsMapper.ToSettings(options, new Phi3ChatClientOptions()));
+        Assert.Contains(Phi3ChatOptionKeys.RepetitionPenalty, ex.Message);
+    }
+
+    [Fact]
+    public void ToSettings_JsonFormats_JsonSchemaGuidance()
+    {
+        var plain = ChatOptionsMapper.ToSettings(new ChatOptions { ResponseFormat = ChatResponseFormat.Json }, new Phi3ChatClientOptions());
+        Assert.Equal("json_schema", plain.GuidanceType);
+        Assert.Equal("""{"type":"object"}""", plain.GuidanceData);
+
+        var schema = JsonDocument.Parse("""{"type":"object","properties":{"a":{"type":"integer"}}}""").RootElement;
+        var typed = ChatOptionsMapper.ToSettings(new ChatOptions { ResponseFormat = ChatResponseFormat.ForJsonSchema(schema) }, new Phi3ChatClientOptions());
+        Assert.Equal("json_schema", typed.GuidanceType);
+        Assert.Contains("\"integer\"", typed.GuidanceData);
+    }
+
+    [Fact]
+    public void ToSettings_TwoGuidances_NotSupported() =>
+        Assert.Throws<NotSupportedException>(() => ChatOptionsMapper.ToSettings(
+            new ChatOptions { ResponseFormat = ChatResponseFormat.Json, AdditionalProperties = new() { [Phi3ChatOptionKeys.RegexGuidance] = "a+" } },
+            new Phi3ChatClientOptions()));
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public void ToSettings_MaxOutputTokensNotPositive_Throws(int value) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => ChatOptionsMapper.ToSettings(new ChatOptions { MaxOutputTokens = value }, new Phi3ChatClientOptions()));
+
+    [Fact]
+    public void GeneratorKey_SameSearchOptionsDifferentLimits_Equal()
+    {
+        var a = ChatOptionsMapper.ToSettings(new ChatOptions { MaxOutputTokens = 3, StopSequences = ["x"] }, new Phi3ChatClientOptions());
+        var b = ChatOptionsMapper.ToSettings(new ChatOptions { MaxOutputTokens = 9 }, new Phi3ChatClientOptions());
+        var c = ChatOptionsMapper.ToSettings(new ChatOptions { Temperature = 0.7f }, new Phi3ChatClientOptions());
+        Assert.Equal(a.GeneratorKey, b.GeneratorKey);
+        Assert.NotEqual(a.GeneratorKey, c.GeneratorKey);
+    }
+}

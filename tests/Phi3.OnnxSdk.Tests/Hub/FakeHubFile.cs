@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Phi3.OnnxSdk.Tests.Hub;
+
+/// <summary>A file of a <see cref="FakeHubRepo"/> with the faults the fake hub injects when serving it.</summary>
+internal sealed class FakeHubFile
+{
+    public FakeHubFile(string path, byte[] content, bool isLfs)
+    {
+        Path = path;
+        Content = content;
+        IsLfs = isLfs;
+        Sha256 = Convert.ToHexStringLower(SHA256.HashData(content));
+        var header = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"blob {content.Length}\0"));
+#pragma warning disable CA5350 // git blob ids are SHA-1 by definition
+        using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+#pragma warning restore CA5350
+        sha1.AppendData(header);
+        sha1.AppendData(content);
+        GitObjectId = Convert.ToHexStringLower(sha1.GetHashAndReset());
+    }
+
+    public string Path { get; }
+
+    public byte[] Content { get; }
+
+    public bool IsLfs { get; }
+
+    public string Sha256 { get; }
+
+    public string GitObjectId { get; }
+
+    /// <summary>The hub's etag: the sha256 for LFS files, the git blob id otherwise.</summary>
+    public string Etag => IsLfs ? Sha256 : GitObjectId;
+
+    /// <summary>Statuses answered, one each, to the next resolve requests (HEAD or GET) for this file.</summary>
+    public ConcurrentQueue<int> ResolveStatuses { get; } = new();
+
+    /// <summary>Statuses answered, one each, to the next CDN GETs for this file.</summary>
+    public ConcurrentQueue<int> CdnStatuses { get; } = new();
+
+    /// <summary>When set, the next body sends this many bytes and then closes the connection (once).</summary>
+    public int? DropAfterBytes { get; set; }
+
+    /// <summary>Serves zeros instead of the content (same length, headers unchanged).</summary>
+    public bool ServeWrongBytes { get; set; }
+
+    /// <summary>Answers range requests with 200 and the whole file.</summary>
+    public bool IgnoreRange { get; set; }
+
+    /// <summary>When set, after this many bytes of a body the rest trickles in small, delayed chunks.</summary>
+    public int? TrickleAfterBytes { get; set; }
+
+    public int TrickleChunk { get; set; } = 512;
+
+    public TimeSpan TrickleDelay { get; set; } = TimeSpan.FromMilliseconds(20);
+}
