@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.AI;
 using Microsoft.ML.OnnxRuntimeGenAI;
 using Phi3.OnnxSdk.Chat;
+using Phi3.OnnxSdk.Runtime.Batching;
 
 namespace Phi3.OnnxSdk;
 
@@ -45,6 +46,11 @@ public sealed class Phi3ChatClient : IChatClient
     private readonly bool _reuse;
     private readonly int _headroom;
     private readonly int _prefillChunk;
+    private readonly bool _batching;
+    private readonly Lock _schedulerLock = new();
+    private BatchingScheduler? _scheduler;
+    private int _running;
+    private long _batchedGenerations;
     private long _reusedTokens;
     private long _prefilledTokens;
     private int _disposed;
@@ -87,6 +93,7 @@ public sealed class Phi3ChatClient : IChatClient
             ArgumentOutOfRangeException.ThrowIfNegative(_headroom, nameof(Phi3ChatClientOptions.KvCacheHeadroomTokens));
             _prefillChunk = _options.PrefillChunkTokens ?? 512;
             ArgumentOutOfRangeException.ThrowIfLessThan(_prefillChunk, 1, nameof(Phi3ChatClientOptions.PrefillChunkTokens));
+            _batching = (_options.EnableBatching ?? true) && concurrency > 1;
 
             using (model.AcquireLease())
             {
@@ -122,6 +129,9 @@ public sealed class Phi3ChatClient : IChatClient
 
     /// <summary>Gets the number of prompt tokens fed to the model (a diagnostic).</summary>
     internal long PrefilledTokens => Interlocked.Read(ref _prefilledTokens);
+
+    /// <summary>Gets the number of requests served by the batching engine (a diagnostic).</summary>
+    internal long BatchedGenerations => Interlocked.Read(ref _batchedGenerations);
 
     /// <summary>Gets the number of idle cached sessions (a diagnostic).</summary>
     internal int CachedSessions => _sessions.Count;
@@ -225,6 +235,11 @@ public sealed class Phi3ChatClient : IChatClient
         }
 
         _disposeCts.Cancel();
+        lock (_schedulerLock)
+        {
+            _scheduler?.Dispose();
+        }
+
         _sessions.Dispose();
         if (_ownsModel)
         {
@@ -341,6 +356,7 @@ public sealed class Phi3ChatClient : IChatClient
         KvSession? session = null;
         bool keep = false;
         Runtime.ModelLease? lease = null;
+        Interlocked.Increment(ref _running);
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -352,6 +368,16 @@ public sealed class Phi3ChatClient : IChatClient
             if (_reuse && settings.GuidanceType is null && !settings.SearchFlags.GetValueOrDefault("do_sample"))
             {
                 session = _sessions.Take(prompt, settings.GeneratorKey, required, out reused);
+            }
+
+            if (session is null && _batching && Volatile.Read(ref _running) > 1 && BatchedTurnRunner.CanBatch(settings))
+            {
+                // Another generation is running and this one reuses no cached prefix: decode it in the engine's batch.
+                Interlocked.Increment(ref _batchedGenerations);
+                Interlocked.Add(ref _prefilledTokens, prompt.Length);
+                BatchedTurnRunner.Run(GetScheduler(), _model.NativeTokenizer, _model.TokenizerLock, _model.ContextLength, request, writer, cancellationToken);
+                writer.TryComplete();
+                return;
             }
 
             if (session is null)
@@ -451,6 +477,16 @@ public sealed class Phi3ChatClient : IChatClient
             }
 
             lease?.Dispose();
+            Interlocked.Decrement(ref _running);
+        }
+    }
+
+    private BatchingScheduler GetScheduler()
+    {
+        lock (_schedulerLock)
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            return _scheduler ??= BatchingScheduler.Create(_model.Model);
         }
     }
 }
