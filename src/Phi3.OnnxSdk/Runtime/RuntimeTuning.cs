@@ -11,8 +11,12 @@ namespace Phi3.OnnxSdk.Runtime;
 /// </summary>
 internal sealed record RuntimeTuning
 {
-    /// <summary>Gets the measured defaults.</summary>
-    public static RuntimeTuning Default { get; } = new() { MaxBatchSize = 8 };
+    /// <summary>
+    /// Gets the measured defaults. On the 2-core reference machine onnxruntime-genai's own choices measured best
+    /// (ONNX Runtime's thread count; static batch 4, as batch 8 gave no more throughput), so nothing is overridden;
+    /// the KV buffer is sized per request by the chat client (prompt + output + reuse headroom), not here.
+    /// </summary>
+    public static RuntimeTuning Default { get; } = new();
 
     /// <summary>Gets the ONNX Runtime intra-op thread count (<c>model.decoder.session_options.intra_op_num_threads</c>); null lets ONNX Runtime choose.</summary>
     public int? IntraOpThreads { get; init; }

@@ -22,13 +22,24 @@ public sealed class RuntimeTuningTests
     }
 
     [Fact]
-    public void CreateConfig_Default_IsAcceptedAndSetsEngineBatchSize()
+    public void CreateConfig_MaxBatchSize_SetsEngineBatchSize()
     {
+        using var config = new RuntimeTuning { MaxBatchSize = 8 }.CreateConfig(TestModelCache.GetOrBuild("tiny"));
+        using var model = new Model(config);
+        using var scheduler = BatchingScheduler.Create(model);
+
+        Assert.Equal(8, scheduler.MaxBatchSize);
+    }
+
+    [Fact]
+    public void CreateConfig_Default_KeepsOnnxRuntimeGenAIDefaults()
+    {
+        Assert.Null(RuntimeTuning.Default.ToOverlayJson());
         using var config = RuntimeTuning.Default.CreateConfig(TestModelCache.GetOrBuild("tiny"));
         using var model = new Model(config);
         using var scheduler = BatchingScheduler.Create(model);
 
-        Assert.Equal(RuntimeTuning.Default.MaxBatchSize, scheduler.MaxBatchSize);
+        Assert.Equal(4, scheduler.MaxBatchSize);
     }
 
     [Fact]
