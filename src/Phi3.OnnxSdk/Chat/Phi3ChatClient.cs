@@ -93,7 +93,7 @@ public sealed class Phi3ChatClient : IChatClient
             ArgumentOutOfRangeException.ThrowIfNegative(_headroom, nameof(Phi3ChatClientOptions.KvCacheHeadroomTokens));
             _prefillChunk = _options.PrefillChunkTokens ?? 512;
             ArgumentOutOfRangeException.ThrowIfLessThan(_prefillChunk, 1, nameof(Phi3ChatClientOptions.PrefillChunkTokens));
-            _batching = (_options.EnableBatching ?? true) && concurrency > 1;
+            _batching = (_options.EnableBatching ?? false) && concurrency > 1;
 
             using (model.AcquireLease())
             {

@@ -11,7 +11,7 @@ public sealed class Phi3ChatClientBatchingTests
 
     private static ChatMessage[] Question(int i) => [new ChatMessage(ChatRole.User, $"Question number {i}: what is {i} plus {i}?")];
 
-    private Phi3ChatClient NewClient() => new(_fixture.Model, new Phi3ChatClientOptions { MaxConcurrentGenerations = 8, EnableKvReuse = false });
+    private Phi3ChatClient NewClient() => new(_fixture.Model, new Phi3ChatClientOptions { MaxConcurrentGenerations = 8, EnableKvReuse = false, EnableBatching = true });
 
     [Fact]
     public async Task GetResponseAsync_RequestsWhileAnotherRuns_AreBatchedAndEqualSequentialResults()
@@ -126,9 +126,9 @@ public sealed class Phi3ChatClientBatchingTests
     }
 
     [Fact]
-    public async Task GetResponseAsync_BatchingDisabled_NeverUsesTheEngine()
+    public async Task GetResponseAsync_BatchingNotEnabled_NeverUsesTheEngine()
     {
-        using var client = new Phi3ChatClient(_fixture.Model, new Phi3ChatClientOptions { MaxConcurrentGenerations = 8, EnableKvReuse = false, EnableBatching = false });
+        using var client = new Phi3ChatClient(_fixture.Model, new Phi3ChatClientOptions { MaxConcurrentGenerations = 8, EnableKvReuse = false });
 
         await WhileAnotherRunsAsync(client, () => client.GetResponseAsync(Question(2), new ChatOptions { MaxOutputTokens = 4 }));
 
