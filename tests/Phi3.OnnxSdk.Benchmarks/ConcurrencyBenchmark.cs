@@ -26,7 +26,7 @@ internal sealed class ConcurrencyBenchmark : IBenchmark
         int[][] prompts = [.. Enumerable.Range(0, 8).Select(i => Prompt(24 + (3 * i), i))];
 
         // Static batch of 8, so 8 concurrent requests share one batch (onnxruntime-genai's default is 4).
-        using var config = new RuntimeTuning { MaxBatchSize = 8 }.CreateConfig(models.Folder);
+        using var config = (RuntimeTuning.Default with { MaxBatchSize = 8 }).CreateConfig(models.Folder);
         using var model = new Model(config);
 
         // Baseline: single requests, one after another, raw Generator loop (prefill included, as for the batch).

@@ -37,8 +37,8 @@ internal sealed class DecodeBoundBenchmark : IBenchmark
             ($"threads: {Environment.ProcessorCount}", new RuntimeTuning { IntraOpThreads = Environment.ProcessorCount }),
         };
 
-        output.WriteLine("| setting | max_length | load s | decode tokens/s | fraction of bound |");
-        output.WriteLine("|---|---|---|---|---|");
+        output.WriteLine("| setting | max_length | load s | decode tokens/s | read bandwidth just before, GB/s | bound tokens/s | fraction of bound |");
+        output.WriteLine("|---|---|---|---|---|---|---|");
         foreach (var (name, tuning) in settings)
         {
             var load = Stopwatch.StartNew();
@@ -47,8 +47,11 @@ internal sealed class DecodeBoundBenchmark : IBenchmark
             load.Stop();
             foreach (int maxLength in new[] { prompt.Length + tokens, Math.Min(4096, models.ContextLength) })
             {
+                // Bandwidth again right before each decode: other load on the machine moves both.
+                double nearBandwidth = MachineProbe.ReadBandwidth(3);
+                double nearBound = nearBandwidth / bytesPerToken;
                 double rate = Decode(model, prompt, tokens, maxLength);
-                output.WriteLine(F($"| {name} | {maxLength} | {load.Elapsed.TotalSeconds:F1} | {rate:F2} | {rate / bound:F2} |"));
+                output.WriteLine(F($"| {name} | {maxLength} | {load.Elapsed.TotalSeconds:F1} | {rate:F2} | {nearBandwidth / 1e9:F1} | {nearBound:F1} | {rate / nearBound:F2} |"));
             }
         }
 

@@ -32,9 +32,9 @@ public sealed class RuntimeTuningTests
     }
 
     [Fact]
-    public void CreateConfig_Default_KeepsOnnxRuntimeGenAIDefaults()
+    public void CreateConfig_Default_SetsThreadsPerLogicalProcessorAndKeepsBatchFour()
     {
-        Assert.Null(RuntimeTuning.Default.ToOverlayJson());
+        Assert.Equal(Environment.ProcessorCount, RuntimeTuning.Default.IntraOpThreads);
         using var config = RuntimeTuning.Default.CreateConfig(TestModelCache.GetOrBuild("tiny"));
         using var model = new Model(config);
         using var scheduler = BatchingScheduler.Create(model);
