@@ -22,7 +22,7 @@ internal static class ChatOptionsMapper
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
     /// <exception cref="ArgumentException">An additional property has the wrong type.</exception>
     /// <exception cref="NotSupportedException">FrequencyPenalty/PresencePenalty are set, or the response format is unknown.</exception>
-    public static GenerationSettings ToSettings(ChatOptions? options, Phi3ChatClientOptions defaults)
+    public static GenerationSettings ToSettings(ChatOptions? options, Phi3ChatClientOptions defaults, Tools.ToolGuidance? toolGuidance = null)
     {
         int maxOutput = options?.MaxOutputTokens ?? defaults.MaxOutputTokens ?? DefaultMaxOutputTokens;
         if (maxOutput <= 0)
@@ -112,12 +112,12 @@ internal static class ChatOptionsMapper
             numbers["top_k"] = DefaultSamplingTopK;
         }
 
-        (string? guidanceType, string? guidanceData) = Guidance(options);
+        (string? guidanceType, string? guidanceData) = Guidance(options, toolGuidance);
         var stops = (options?.StopSequences ?? defaults.StopSequences)?.Where(s => !string.IsNullOrEmpty(s)).ToArray() ?? [];
         return new GenerationSettings(maxOutput, stops, numbers, flags, guidanceType, guidanceData);
     }
 
-    private static (string? Type, string? Data) Guidance(ChatOptions? options)
+    private static (string? Type, string? Data) Guidance(ChatOptions? options, Tools.ToolGuidance? toolGuidance)
     {
         var found = new List<(string, string)>();
         switch (options?.ResponseFormat)
@@ -125,11 +125,19 @@ internal static class ChatOptionsMapper
             case null:
             case ChatResponseFormatText:
                 break;
+            case ChatResponseFormatJson when toolGuidance is not null:
+                // The tool plan's guidance holds the JSON format (with compact-JSON options), alone or beside tool calls.
+                break;
             case ChatResponseFormatJson json:
                 found.Add(("json_schema", json.Schema is { } schema ? schema.GetRawText() : JsonObjectSchema));
                 break;
             default:
                 throw new NotSupportedException($"The response format {options.ResponseFormat.GetType().Name} is not supported; use text, JSON or a JSON schema.");
+        }
+
+        if (toolGuidance is not null)
+        {
+            found.Add((toolGuidance.Type, toolGuidance.Data));
         }
 
         if (options?.AdditionalProperties is { } extra)

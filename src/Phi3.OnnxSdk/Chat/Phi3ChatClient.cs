@@ -18,6 +18,14 @@ namespace Phi3.OnnxSdk;
 /// System messages and <see cref="ChatOptions.Instructions"/> become <c>&lt;|system|&gt;</c> turns.
 /// </para>
 /// <para>
+/// <see cref="ChatOptions.Tools"/> (functions) are described in the system prompt and the answer is constrained by
+/// guidance to plain text or a call whose arguments match the tool's schema; calls come back as
+/// <see cref="FunctionCallContent"/> with <see cref="ChatFinishReason.ToolCalls"/>, and <see cref="FunctionResultContent"/>
+/// in the history is rendered back as a user turn (see docs/tool-calling.md). JSON response formats are enforced the
+/// same way. A tool schema that is invalid or that guidance cannot compile throws <see cref="Phi3ToolSchemaException"/>
+/// naming the tool.
+/// </para>
+/// <para>
 /// The KV caches of recent conversations are kept (see <see cref="Phi3ChatClientOptions.EnableKvReuse"/>): a request
 /// whose prompt shares a token prefix with a cached conversation rewinds that generator and feeds only the new tokens,
 /// with greedy output identical to a fresh prefill.
@@ -76,6 +84,24 @@ public sealed class Phi3ChatClient : IChatClient
         : this(model ?? throw new ArgumentNullException(nameof(model)), options, ownsModel: false)
     {
     }
+
+    /// <summary>
+    /// Resolves the Phi-3 variant for this machine, downloads it if missing, loads it and returns a client that owns it:
+    /// the one-call path. With <see cref="Provisioning.Phi3Options.ModelPath"/> set, loads that folder instead.
+    /// </summary>
+    /// <param name="options">What to run; <see langword="null"/> for the defaults.</param>
+    /// <param name="progress">Receives each step (resolving, downloading with byte counts, loading); may be <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels resolving, downloading, or waiting for the load.</param>
+    /// <returns>A client the caller disposes.</returns>
+    /// <remarks>Throws what <see cref="Provisioning.Phi3ModelProvisioner.CreateChatClientAsync"/> throws.</remarks>
+    public static Task<Phi3ChatClient> CreateAsync(
+        Provisioning.Phi3Options? options = null,
+        IProgress<Provisioning.Phi3SetupProgress>? progress = null,
+        CancellationToken cancellationToken = default) =>
+        Provisioning.Phi3ModelProvisioner.CreateChatClientAsync(options, progress, logger: null, hardwareProbe: null, cancellationToken);
+
+    /// <summary>Creates a client that owns <paramref name="model"/> and disposes it with itself.</summary>
+    internal static Phi3ChatClient CreateOwning(Phi3Model model, Phi3ChatClientOptions? options) => new(model, options, ownsModel: true);
 
     private Phi3ChatClient(Phi3Model model, Phi3ChatClientOptions? options, bool ownsModel)
     {
@@ -161,11 +187,13 @@ public sealed class Phi3ChatClient : IChatClient
         ArgumentNullException.ThrowIfNull(messages);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 
-        var settings = ChatOptionsMapper.ToSettings(options, _options);
+        var tools = Tools.ToolCallingPlan.Create(options);
+        var settings = ChatOptionsMapper.ToSettings(options, _options, tools.Guidance);
         int[] prompt;
         using (AcquireLease())
         {
-            prompt = _promptBuilder.Build(messages, options?.Instructions);
+            Tools.ToolGuidanceValidator.EnsureCompiles(_model.Model, tools);
+            prompt = _promptBuilder.Build(tools.PrepareMessages(messages), options?.Instructions);
         }
 
         if (prompt.Length >= _model.ContextLength)
@@ -181,7 +209,8 @@ public sealed class Phi3ChatClient : IChatClient
             options?.ModelId ?? _metadata.DefaultModelId!,
             "phi3-" + Guid.NewGuid().ToString("N"),
             "msg-" + Guid.NewGuid().ToString("N"),
-            DateTimeOffset.UtcNow);
+            DateTimeOffset.UtcNow,
+            tools);
         return StreamAsync(request, cancellationToken);
     }
 
@@ -337,6 +366,14 @@ public sealed class Phi3ChatClient : IChatClient
             update.Contents.Add(new TextContent(item.Text));
         }
 
+        if (item.Calls is { } calls)
+        {
+            foreach (var call in calls)
+            {
+                update.Contents.Add(call);
+            }
+        }
+
         if (item.IsFinal)
         {
             update.FinishReason = item.FinishReason;
@@ -412,6 +449,7 @@ public sealed class Phi3ChatClient : IChatClient
             using (stream)
             {
                 var matcher = new StopSequenceMatcher(settings.StopSequences);
+                var calls = request.Tools.AllowsCalls ? request.Tools.CreateStreamParser() : null;
                 int generated = 0;
                 ChatFinishReason finish;
                 while (true)
@@ -434,6 +472,7 @@ public sealed class Phi3ChatClient : IChatClient
                     }
 
                     string text = matcher.Push(stream.Decode(next));
+                    text = calls?.Append(text) ?? text;
                     if (text.Length > 0)
                     {
                         writer.TryWrite(new GenerationEvent(text, null, 0, 0));
@@ -452,7 +491,18 @@ public sealed class Phi3ChatClient : IChatClient
                     }
                 }
 
-                writer.TryWrite(new GenerationEvent(matcher.Flush(), finish, prompt.Length, generated));
+                string tail = matcher.Flush();
+                IReadOnlyList<FunctionCallContent> toolCalls = [];
+                if (calls is not null)
+                {
+                    tail = calls.Append(tail) + calls.Complete(out toolCalls);
+                    if (toolCalls.Count > 0)
+                    {
+                        finish = ChatFinishReason.ToolCalls;
+                    }
+                }
+
+                writer.TryWrite(new GenerationEvent(tail, finish, prompt.Length, generated, toolCalls.Count > 0 ? toolCalls : null));
             }
 
             keep = session.Reusable && !cancellationToken.IsCancellationRequested;

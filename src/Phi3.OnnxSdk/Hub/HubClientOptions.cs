@@ -73,4 +73,7 @@ public sealed class HubClientOptions
 
     /// <summary>Gets or sets the free-space probe, given the cache folder (tests replace it).</summary>
     internal Func<string, long>? FreeSpaceProbe { get; set; }
+
+    /// <summary>Returns a shallow copy.</summary>
+    internal HubClientOptions Clone() => (HubClientOptions)MemberwiseClone();
 }

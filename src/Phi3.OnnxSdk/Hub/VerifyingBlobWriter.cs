@@ -11,7 +11,14 @@ namespace Phi3.OnnxSdk.Hub;
 internal sealed class VerifyingBlobWriter : IDisposable
 {
     private const int ReadChunk = 1 << 20;
+
+    // Written bytes are flushed to disk in the background every this many bytes, so the disk's write-back overlaps
+    // the transfer and the final flush before the file is published only has the tail to write.
+    private const long BackgroundFlushBytes = 64L << 20;
+
     private readonly FileStream _file;
+    private long _unflushedBytes;
+    private Task _backgroundFlush = Task.CompletedTask;
     private readonly long _expectedSize;
     private readonly HashAlgorithmName? _algorithm;
     private IncrementalHash? _hash;
@@ -71,6 +78,13 @@ internal sealed class VerifyingBlobWriter : IDisposable
     {
         _file.Write(buffer, 0, count);
         Position += count;
+        _unflushedBytes += count;
+        if (_unflushedBytes >= BackgroundFlushBytes && _backgroundFlush.IsCompleted)
+        {
+            _unflushedBytes = 0;
+            var handle = _file.SafeFileHandle;
+            _backgroundFlush = Task.Run(() => RandomAccess.FlushToDisk(handle));
+        }
     }
 
     /// <summary>Discards everything written, for a server that answered a range request with the whole file.</summary>
@@ -86,12 +100,22 @@ internal sealed class VerifyingBlobWriter : IDisposable
     /// <summary>Forces the bytes to the disk and returns the lower-case hex digest (or <see langword="null"/> when nothing is hashed).</summary>
     public string? Complete()
     {
+        _backgroundFlush.GetAwaiter().GetResult();
         _file.Flush(flushToDisk: true);
         return _hash is null ? null : Convert.ToHexStringLower(_hash.GetHashAndReset());
     }
 
     public void Dispose()
     {
+        try
+        {
+            _backgroundFlush.GetAwaiter().GetResult();
+        }
+        catch (IOException)
+        {
+            // The file is being abandoned or was already reported; a failed early flush changes nothing.
+        }
+
         _hash?.Dispose();
         _file.Dispose();
     }

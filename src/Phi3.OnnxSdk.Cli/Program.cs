@@ -1,0 +1,3 @@
+using Phi3.OnnxSdk.Cli;
+
+return await CliApp.RunAsync(args).ConfigureAwait(false);

@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Phi3.OnnxSdk.DependencyInjection;
+
+/// <summary>Loads a registered <see cref="Phi3LazyChatClient"/> when the host starts; the host waits for the load.</summary>
+internal sealed class Phi3WarmupService : IHostedService
+{
+    private readonly Phi3LazyChatClient _client;
+    private readonly ILogger _logger;
+    private readonly string _keyText;
+
+    public Phi3WarmupService(Phi3LazyChatClient client, ILogger logger, object? serviceKey)
+    {
+        _client = client;
+        _logger = logger;
+        _keyText = serviceKey is null ? "(default)" : $"'{serviceKey}'";
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        Phi3DependencyInjectionLog.WarmupStarting(_logger, _keyText);
+        await _client.LoadAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

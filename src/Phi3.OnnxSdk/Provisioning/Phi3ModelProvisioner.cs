@@ -1,0 +1,180 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Phi3.OnnxSdk.Catalog;
+using Phi3.OnnxSdk.Hardware;
+using Phi3.OnnxSdk.Hub;
+using Phi3.OnnxSdk.Resolution;
+using Phi3.OnnxSdk.Runtime;
+
+namespace Phi3.OnnxSdk.Provisioning;
+
+/// <summary>
+/// The one-call path from <see cref="Phi3Options"/> to a model on disk and a running <see cref="Phi3ChatClient"/>:
+/// resolve the variant for this machine, download it into the Hugging Face cache if it is missing, load it on the
+/// chosen execution provider.
+/// </summary>
+/// <remarks>Thread-safe: the class holds no state; concurrent calls for the same model share the download through the cache's per-file locks.</remarks>
+public static class Phi3ModelProvisioner
+{
+    /// <summary>Resolves and downloads (when needed) the model the options describe, without loading it.</summary>
+    /// <param name="options">What to prepare; <see langword="null"/> for the defaults (the catalog's default family on this hardware).</param>
+    /// <param name="progress">Receives the resolver's decision and download progress; may be <see langword="null"/>.</param>
+    /// <param name="logger">Receives the resolver's decision and download events; may be <see langword="null"/>.</param>
+    /// <param name="hardwareProbe">How to read the hardware; <see langword="null"/> probes this machine.</param>
+    /// <param name="cancellationToken">Cancels the download; a partial file is kept and resumed next time.</param>
+    /// <returns>The local folder and the resolver's choice.</returns>
+    /// <exception cref="ArgumentException">An option has a value the SDK does not know (for example an unknown provider).</exception>
+    /// <exception cref="ModelCatalogException"><see cref="Phi3Options.CatalogPath"/> names a broken catalog.</exception>
+    /// <exception cref="VariantResolutionException">No variant can run here, or a forced provider or variant cannot.</exception>
+    /// <exception cref="HubException">The download failed (authentication, not found, integrity, offline without a cached copy).</exception>
+    /// <exception cref="IOException">Not enough disk space, or the cache cannot be written.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static async Task<Phi3PreparedModel> PrepareAsync(
+        Phi3Options? options = null,
+        IProgress<Phi3SetupProgress>? progress = null,
+        ILogger? logger = null,
+        IHardwareProbe? hardwareProbe = null,
+        CancellationToken cancellationToken = default)
+    {
+        options ??= new Phi3Options();
+        logger ??= NullLogger.Instance;
+        if (options.ModelPath is { Length: > 0 } modelPath)
+        {
+            return new Phi3PreparedModel(Path.GetFullPath(modelPath), null, 0);
+        }
+
+        progress?.Report(new Phi3SetupProgress(Phi3SetupStage.Resolving, "Probing the hardware and choosing a variant"));
+        var catalog = options.CatalogPath is { Length: > 0 } catalogPath
+            ? ModelCatalog.Default.WithEntries(ModelCatalog.Load(catalogPath))
+            : ModelCatalog.Default;
+        var resolverOptions = new VariantResolverOptions
+        {
+            Family = options.Model,
+            Provider = ParseProvider(options.Provider),
+            Variant = options.Variant,
+            Preference = options.Preference,
+            MemoryCeilingBytes = options.MemoryCeilingBytes,
+        };
+        var resolution = await new VariantResolver(catalog)
+            .ResolveAsync(hardwareProbe ?? new SystemHardwareProbe(), resolverOptions, cancellationToken)
+            .ConfigureAwait(false);
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            logger.LogInformation("Phi-3 variant: {Resolution}", resolution.ToString());
+        }
+
+        progress?.Report(new Phi3SetupProgress(Phi3SetupStage.Resolving, $"{resolution.Variant.Id}: {resolution.Reason}"));
+
+        var variant = resolution.Variant;
+        if (variant.Source.LocalPath is { } localPath)
+        {
+            return new Phi3PreparedModel(Path.GetFullPath(Path.Combine(localPath, variant.Source.Subfolder)), resolution, 0);
+        }
+
+        var snapshot = await DownloadAsync(variant, options, progress, logger, cancellationToken).ConfigureAwait(false);
+        string folder = Path.GetFullPath(Path.Combine(snapshot.Directory, variant.Source.Subfolder));
+        return new Phi3PreparedModel(folder, resolution, snapshot.BytesDownloaded);
+    }
+
+    /// <summary>Prepares the model (see <see cref="PrepareAsync"/>), loads it, and returns a client that owns it.</summary>
+    /// <param name="options">What to run; <see langword="null"/> for the defaults.</param>
+    /// <param name="progress">Receives each step and download progress; may be <see langword="null"/>.</param>
+    /// <param name="logger">Receives the resolver's decision, download events and the load time; may be <see langword="null"/>.</param>
+    /// <param name="hardwareProbe">How to read the hardware; <see langword="null"/> probes this machine.</param>
+    /// <param name="cancellationToken">Cancels resolving, downloading, or waiting for the load.</param>
+    /// <returns>A client the caller disposes.</returns>
+    /// <exception cref="Phi3ModelException">The model folder or a file in it is missing or damaged, or the provider cannot load it.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>Also throws what <see cref="PrepareAsync"/> throws.</remarks>
+    public static async Task<Phi3ChatClient> CreateChatClientAsync(
+        Phi3Options? options = null,
+        IProgress<Phi3SetupProgress>? progress = null,
+        ILogger? logger = null,
+        IHardwareProbe? hardwareProbe = null,
+        CancellationToken cancellationToken = default)
+    {
+        options ??= new Phi3Options();
+        logger ??= NullLogger.Instance;
+        var prepared = await PrepareAsync(options, progress, logger, hardwareProbe, cancellationToken).ConfigureAwait(false);
+
+        progress?.Report(new Phi3SetupProgress(Phi3SetupStage.Loading, $"Loading {prepared.Folder}"));
+        var stopwatch = Stopwatch.StartNew();
+        var model = await Task.Run(() => Load(prepared, options), cancellationToken).ConfigureAwait(false);
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            logger.LogInformation("Loaded the Phi-3 model in {Folder} in {Seconds:F2} s", prepared.Folder, stopwatch.Elapsed.TotalSeconds);
+        }
+
+        var client = Phi3ChatClient.CreateOwning(model, options.ChatClient);
+        progress?.Report(new Phi3SetupProgress(Phi3SetupStage.Ready, string.Create(CultureInfo.InvariantCulture, $"Ready in {stopwatch.Elapsed.TotalSeconds:F1} s")));
+        return client;
+    }
+
+    /// <summary>Loads a prepared folder on the resolved provider, or on the forced one, or as its genai_config.json says.</summary>
+    internal static Phi3Model Load(Phi3PreparedModel prepared, Phi3Options options)
+    {
+        if (prepared.Resolution is null && ParseProvider(options.Provider) is not { } forced)
+        {
+            return new Phi3Model(prepared.Folder);
+        }
+
+        if (!Directory.Exists(prepared.Folder))
+        {
+            throw new Phi3ModelException(prepared.Folder, $"The model folder '{prepared.Folder}' does not exist.");
+        }
+
+        try
+        {
+            using var config = prepared.Resolution is { } resolution
+                ? GenAIConfigFactory.Create(prepared.Folder, resolution)
+                : GenAIConfigFactory.Create(prepared.Folder, ParseProvider(options.Provider)!.Value);
+            return new Phi3Model(prepared.Folder, config);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or InvalidDataException or Microsoft.ML.OnnxRuntimeGenAI.OnnxRuntimeGenAIException)
+        {
+            throw new Phi3ModelException(prepared.Folder, $"Cannot load the model in '{prepared.Folder}': {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Parses a provider name; <see langword="null"/>, empty and <c>auto</c> mean "choose from the hardware".</summary>
+    internal static ExecutionProvider? ParseProvider(string? provider)
+    {
+        if (string.IsNullOrWhiteSpace(provider) || provider.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        return ProviderNames.TryParse(provider, out var parsed)
+            ? parsed
+            : throw new ArgumentException($"Unknown provider '{provider}'. Use cpu, cuda, dml or auto.", nameof(provider));
+    }
+
+    private static async Task<HubSnapshot> DownloadAsync(
+        ModelVariant variant, Phi3Options options, IProgress<Phi3SetupProgress>? progress, ILogger logger, CancellationToken cancellationToken)
+    {
+        string repo = variant.Source.HubRepository
+            ?? throw new VariantResolutionException($"The catalog entry '{variant.Id}' has neither a hub repository nor a local path.");
+        string subfolder = variant.Source.Subfolder.Trim('/');
+        var request = new HubDownloadRequest
+        {
+            RepoId = repo,
+            Revision = variant.Source.Revision,
+            Files = variant.FileListComplete
+                ? variant.Files.Select(f => new HubFile(subfolder.Length == 0 ? f.Path : $"{subfolder}/{f.Path}") { Sha256 = f.Sha256, Size = f.SizeBytes }).ToList()
+                : null,
+            Folder = variant.FileListComplete ? null : subfolder,
+        };
+
+        // A copy: the caller's options (a DI singleton, say) are not changed.
+        var hubOptions = options.Hub?.Clone() ?? new HubClientOptions();
+        hubOptions.Logger ??= logger;
+        progress?.Report(new Phi3SetupProgress(Phi3SetupStage.Downloading, $"Fetching {variant.Id} from {repo}"));
+        var downloadProgress = progress is null
+            ? null
+            : new SynchronousProgress<DownloadProgress>(p => progress.Report(new Phi3SetupProgress(Phi3SetupStage.Downloading, p.FilePath, p)));
+        using var downloader = new HuggingFaceDownloader(hubOptions);
+        return await downloader.DownloadAsync(request, downloadProgress, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,102 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
+
+namespace Phi3.OnnxSdk.Tools;
+
+/// <summary>A tool the model may call: its name, description and the JSON schema of its arguments object.</summary>
+/// <param name="Name">The function name the model writes in a call.</param>
+/// <param name="Description">What the tool does, shown to the model; may be empty.</param>
+/// <param name="Parameters">The arguments schema, always an object schema (<c>"type": "object"</c>).</param>
+internal sealed record ToolDefinition(string Name, string Description, JsonObject Parameters)
+{
+    /// <summary>Converts the tools of a request, checking names and schemas.</summary>
+    /// <param name="tools">The request's tools.</param>
+    /// <returns>One definition per tool, in order.</returns>
+    /// <exception cref="NotSupportedException">A tool is not an <see cref="AIFunctionDeclaration"/>.</exception>
+    /// <exception cref="Phi3ToolSchemaException">A name is empty or repeated, or a schema is not an object schema.</exception>
+    public static IReadOnlyList<ToolDefinition> FromTools(IEnumerable<AITool> tools)
+    {
+        ArgumentNullException.ThrowIfNull(tools);
+        var result = new List<ToolDefinition>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var tool in tools)
+        {
+            if (tool is not AIFunctionDeclaration function)
+            {
+                throw new NotSupportedException(
+                    $"Tool '{tool?.Name}' ({tool?.GetType().Name ?? "null"}) is not supported: Phi-3 runs locally and can only call functions (AIFunctionDeclaration, e.g. from AIFunctionFactory.Create).");
+            }
+
+            var definition = From(function);
+            if (!names.Add(definition.Name))
+            {
+                throw new Phi3ToolSchemaException(definition.Name, $"Two tools are named '{definition.Name}': tool names must be unique so a call can be routed.", null);
+            }
+
+            result.Add(definition);
+        }
+
+        return result;
+    }
+
+    /// <summary>Converts one function declaration, checking its name and schema.</summary>
+    /// <param name="function">The function.</param>
+    /// <returns>The definition.</returns>
+    /// <exception cref="Phi3ToolSchemaException">The name is empty, or the schema is not an object schema.</exception>
+    public static ToolDefinition From(AIFunctionDeclaration function)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        string name = function.Name;
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new Phi3ToolSchemaException(name, "A tool has an empty name: give every function a name the model can call.", null);
+        }
+
+        return new ToolDefinition(name, function.Description ?? string.Empty, ParseParameters(name, function.JsonSchema));
+    }
+
+    /// <summary>Checks that <paramref name="schema"/> describes a JSON object and returns a mutable copy.</summary>
+    internal static JsonObject ParseParameters(string toolName, JsonElement schema)
+    {
+        if (schema.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
+        {
+            return new JsonObject { ["type"] = "object", ["properties"] = new JsonObject() };
+        }
+
+        if (schema.ValueKind != JsonValueKind.Object)
+        {
+            throw new Phi3ToolSchemaException(toolName,
+                $"Tool '{toolName}' has a parameter schema that is a JSON {schema.ValueKind}, not a JSON Schema object: pass an object schema such as {{\"type\":\"object\",\"properties\":{{...}}}}.", null);
+        }
+
+        var copy = (JsonObject)JsonNode.Parse(schema.GetRawText())!;
+        if (copy["type"] is JsonNode type)
+        {
+            bool isObject = type.GetValueKind() switch
+            {
+                JsonValueKind.String => type.GetValue<string>() == "object",
+                JsonValueKind.Array => type.AsArray().Any(t => t?.GetValueKind() == JsonValueKind.String && t.GetValue<string>() == "object"),
+                _ => false,
+            };
+            if (!isObject)
+            {
+                throw new Phi3ToolSchemaException(toolName,
+                    $"Tool '{toolName}' has a parameter schema of type {type.ToJsonString()}: tool arguments are a JSON object, so the schema's \"type\" must be \"object\".", null);
+            }
+        }
+
+        copy["type"] = "object";
+        if (copy["properties"] is JsonNode properties && properties.GetValueKind() != JsonValueKind.Object)
+        {
+            throw new Phi3ToolSchemaException(toolName, $"Tool '{toolName}' has a parameter schema whose \"properties\" is not a JSON object.", null);
+        }
+
+        if (copy["required"] is JsonNode required && required.GetValueKind() != JsonValueKind.Array)
+        {
+            throw new Phi3ToolSchemaException(toolName, $"Tool '{toolName}' has a parameter schema whose \"required\" is not a JSON array of property names.", null);
+        }
+
+        return copy;
+    }
+}

@@ -1,0 +1,117 @@
+using Phi3.OnnxSdk.SyntheticModels;
+
+namespace Phi3.OnnxSdk.Cli.Tests;
+
+/// <summary>
+/// The chat driven as a process through stdin/stdout on the synthetic tiny model (random weights: gibberish, but
+/// greedy and deterministic, so equal prompts give equal answers). Each answer is printed followed by one newline.
+/// </summary>
+public sealed class ChatProcessTests
+{
+    private const string Tokens = "12";
+    private static readonly string s_model = TestModelCache.GetOrBuild("tiny");
+
+    private static Task<Phi3Result> OneShotAsync(string question, params string[] extra) =>
+        Phi3Process.RunAsync(string.Empty, ["--model-path", s_model, "--max-tokens", Tokens, .. extra, question]);
+
+    private static Task<Phi3Result> ChatAsync(string stdin) =>
+        Phi3Process.RunAsync(stdin, "--model-path", s_model, "--max-tokens", Tokens);
+
+    [Fact]
+    public async Task OneShot_Question_PrintsAnswerOnStdoutAndStatsOnStderr()
+    {
+        var result = await OneShotAsync("Hello");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.EndsWith("\n", result.Stdout);
+        Assert.True(result.Stdout.Trim().Length > 0, result.ToString());
+        var stats = Assert.Single(result.StderrLines);
+        Assert.Matches(@"^\[first token \d+\.\d\d s · 12 tokens in \d+\.\d\d s · \d+\.\d tokens/s\]$", stats);
+        Assert.Equal(result.Stdout, (await OneShotAsync("Hello")).Stdout);
+    }
+
+    [Fact]
+    public async Task Interactive_TwoTurns_SecondAnswerSeesTheFirst()
+    {
+        string hello = (await OneShotAsync("Hello")).Stdout;
+        string howAreYouAlone = (await OneShotAsync("How are you?")).Stdout;
+
+        var result = await ChatAsync("Hello\nHow are you?\n");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.StartsWith(hello, result.Stdout);
+        string second = result.Stdout[hello.Length..];
+        Assert.EndsWith("\n", second);
+        Assert.True(second.Trim().Length > 0, result.ToString());
+        Assert.NotEqual(howAreYouAlone, second);
+        Assert.Equal(2, result.StderrLines.Count(l => l.Contains("tokens/s", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Reset_ClearsHistory_AnswerEqualsAFreshConversation()
+    {
+        string hello = (await OneShotAsync("Hello")).Stdout;
+        string howAreYouAlone = (await OneShotAsync("How are you?")).Stdout;
+
+        var result = await ChatAsync("Hello\n/reset\nHow are you?\n/exit\nnever read\n");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(hello + howAreYouAlone, result.Stdout);
+        Assert.Contains("(conversation cleared)", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SystemCommand_SetsTheSystemPrompt_LikeTheSystemFlag()
+    {
+        string withFlag = (await OneShotAsync("Hello", "--system", "Answer in one word.")).Stdout;
+        string without = (await OneShotAsync("Hello")).Stdout;
+
+        var result = await ChatAsync("/system Answer in one word.\nHello\n");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(withFlag, result.Stdout);
+        Assert.NotEqual(without, withFlag);
+    }
+
+    [Fact]
+    public async Task CtrlC_WhileAnswering_StopsTheAnswerAndTheAppAnswersTheNextLine()
+    {
+        // A long answer (thousands of tokens) so that there is something to stop.
+        using var phi3 = Phi3Process.Start("--model-path", s_model, "--max-tokens", "4000");
+        await phi3.WriteAsync("Hello\n");
+        await phi3.WaitUntilAsync((stdout, _) => stdout.Length > 0, "the answer to start streaming");
+
+        phi3.Interrupt();
+        await phi3.WaitUntilAsync((_, stderr) => stderr.Contains("(answer stopped)", StringComparison.Ordinal), "the answer to stop");
+        Assert.DoesNotContain("tokens/s", phi3.Stderr, StringComparison.Ordinal);
+
+        await phi3.WriteAsync("Hello\n");
+        phi3.CloseInput();
+        var result = await phi3.WaitForExitAsync();
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Single(result.StderrLines, l => l.Contains("tokens/s", StringComparison.Ordinal));
+
+        // stdout is the stopped answer P, a newline, then the full answer F and a newline. The stopped turn was
+        // dropped from the history, so F answers the same prompt greedily: P is a prefix of F.
+        string stdout = result.Stdout;
+        bool found = Enumerable.Range(1, Math.Max(0, stdout.Length - 1))
+            .Where(k => stdout[k] == '\n')
+            .Any(k => stdout[(k + 1)..].StartsWith(stdout[..k], StringComparison.Ordinal) && stdout.Length - k - 2 > k);
+        Assert.True(found, $"stdout is not 'stopped answer, newline, longer answer starting with it': {result}");
+    }
+
+    [Fact]
+    public async Task BadModelPath_OneLineOnStderr_ExitCode1()
+    {
+        string missing = Path.Combine(Path.GetTempPath(), $"phi3-no-model-{Guid.NewGuid():N}");
+
+        var result = await Phi3Process.RunAsync(string.Empty, "--model-path", missing, "Hello");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(string.Empty, result.Stdout);
+        string line = Assert.Single(result.StderrLines);
+        Assert.StartsWith("phi3: ", line);
+        Assert.Contains(missing, line, StringComparison.Ordinal);
+    }
+}

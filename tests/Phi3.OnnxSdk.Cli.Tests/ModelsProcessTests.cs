@@ -1,0 +1,44 @@
+namespace Phi3.OnnxSdk.Cli.Tests;
+
+/// <summary><c>phi3 models --assume ...</c> run as a process: the pick for an assumed machine, with reasons.</summary>
+public sealed class ModelsProcessTests
+{
+    [Theory]
+    [InlineData("cuda:24GB", "phi-3-mini-128k-instruct/cuda-fp16")]
+    [InlineData("cuda:8GB", "phi-3-mini-128k-instruct/cuda-int4-rtn-block-32")]
+    [InlineData("dml", "phi-3-mini-128k-instruct/directml-int4-awq-block-128")]
+    [InlineData("cpu:8GB", "phi-3-mini-128k-instruct/cpu-int4-rtn-block-32-acc-level-4")]
+    public async Task Models_AssumedMachine_PicksTheVariantOfTheDefaultFamily(string profile, string expected)
+    {
+        var result = await Phi3Process.RunAsync(string.Empty, "models", "--assume", profile);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var lines = result.Stdout.Split('\n');
+        Assert.Contains($"Pick: {expected}", lines);
+        Assert.Contains(lines, l => l.StartsWith("  because: ", StringComparison.Ordinal));
+        Assert.StartsWith($"Machine: assumed {profile}", lines[0]);
+    }
+
+    [Fact]
+    public async Task Models_Cuda24GB_ListsEveryFamilyWithAVerdictPerVariant()
+    {
+        var result = await Phi3Process.RunAsync(string.Empty, "models", "--assume", "cuda:24GB");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("phi-3-mini-128k-instruct [default]", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("phi-3-medium-4k-instruct", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("  * cuda-fp16: chosen;", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("  - directml-int4-awq-block-128: DirectML needs Windows", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("  - cuda-fp16: needs about 29.0 GB VRAM, the GPU has 24.0 GB", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Models_OneFamily_ListsOnlyIt()
+    {
+        var result = await Phi3Process.RunAsync(string.Empty, "models", "--assume", "cpu:16GB", "--model", "phi3-mini-4k");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("Pick: phi-3-mini-4k-instruct/cpu-int4-rtn-block-32-acc-level-4", result.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("phi-3-medium", result.Stdout, StringComparison.Ordinal);
+    }
+}

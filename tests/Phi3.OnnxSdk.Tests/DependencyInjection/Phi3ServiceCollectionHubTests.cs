@@ -1,0 +1,78 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Phi3.OnnxSdk.Hardware;
+using Phi3.OnnxSdk.SyntheticModels;
+using Phi3.OnnxSdk.Tests.Hub;
+using Phi3.OnnxSdk.Tests.Resolution;
+
+namespace Phi3.OnnxSdk.Tests.DependencyInjection;
+
+/// <summary>The DI path through the resolver and the downloader (a loopback fake hub): what reaches the container's ILogger.</summary>
+public sealed class Phi3ServiceCollectionHubTests : IDisposable
+{
+    private const string RepoId = "contoso/phi3-di-onnx";
+    private const string Subfolder = "cpu/tiny";
+
+    private static readonly string[] s_modelFiles =
+        ["model.onnx", "genai_config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json"];
+
+    private readonly CapturingLoggerProvider _logs = new();
+
+    [Fact]
+    public async Task AddPhi3ChatClient_ResolvedAndDownloaded_LogsDecisionDownloadProgressAndLoadTime()
+    {
+        await using var hub = new FakeHub();
+        var repo = hub.AddRepo(RepoId);
+        string tiny = TestModelCache.GetOrBuild("tiny");
+        foreach (string file in s_modelFiles)
+        {
+            repo.AddFile($"{Subfolder}/{file}", File.ReadAllBytes(Path.Combine(tiny, file)), lfs: file.EndsWith(".onnx", StringComparison.Ordinal));
+        }
+
+        using var cache = new TempDirectory();
+        string catalogPath = Path.Combine(cache.Path, "catalog.json");
+        File.WriteAllText(catalogPath, Catalog());
+        var services = new ServiceCollection();
+        services.AddLogging(b => b.AddProvider(_logs).SetMinimumLevel(LogLevel.Information));
+        services.AddSingleton<IHardwareProbe>(new FixedHardwareProbe(FakeMachines.Get("no-gpu")));
+        services.AddPhi3ChatClient(o =>
+        {
+            o.CatalogPath = catalogPath;
+            o.Hub.Endpoint = hub.Endpoint;
+            o.Hub.CacheDirectory = Path.Combine(cache.Path, "hub");
+            o.Hub.Offline = false;
+            o.ChatClient.MaxOutputTokens = 2;
+        });
+        await using var provider = services.BuildServiceProvider();
+
+        var response = await provider.GetRequiredService<IChatClient>().GetResponseAsync("Hi");
+
+        Assert.Equal(2, response.Usage!.OutputTokenCount);
+        var messages = _logs.From("Phi3LazyChatClient").Select(e => e.Message).ToList();
+        string all = string.Join(Environment.NewLine, messages);
+        Assert.Contains(messages, m => m.StartsWith("Phi-3 variant: ", StringComparison.Ordinal) && m.Contains("cpu-tiny", StringComparison.Ordinal));
+        Assert.True(messages.Exists(m => m.StartsWith("Downloading the Phi-3 model: 100%", StringComparison.Ordinal)), all);
+        Assert.True(messages.Count(m => m.StartsWith("Downloading the Phi-3 model: ", StringComparison.Ordinal)) <= 11, all);
+        Assert.Contains(messages, m => m.StartsWith("Loaded the Phi-3 model", StringComparison.Ordinal));
+    }
+
+    public void Dispose() => _logs.Dispose();
+
+    private static string Catalog() => $$"""
+        {
+          "version": 1,
+          "defaultFamily": "phi3-di",
+          "families": [{ "id": "phi3-di", "aliases": [] }],
+          "models": [{
+            "id": "phi3-di/cpu-tiny", "family": "phi3-di", "variant": "cpu-tiny",
+            "source": { "hub": { "repo": "{{RepoId}}", "revision": "main", "pinned": false }, "subfolder": "{{Subfolder}}" },
+            "provider": "cpu", "precision": "fp32",
+            "files": [{{string.Join(", ", s_modelFiles.Select(f => $"{{ \"path\": \"{f}\" }}"))}}],
+            "fileListComplete": true,
+            "contextLength": 4096, "memory": { "weightsBytes": 40000000, "kvBytesPerToken": 4096 },
+            "capabilities": ["text"], "tokenizer": "llama2-phi3"
+          }]
+        }
+        """;
+}

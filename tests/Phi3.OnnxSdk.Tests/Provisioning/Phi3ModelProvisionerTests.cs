@@ -1,0 +1,141 @@
+using Microsoft.Extensions.AI;
+using Phi3.OnnxSdk.Hardware;
+using Phi3.OnnxSdk.Hub;
+using Phi3.OnnxSdk.Provisioning;
+using Phi3.OnnxSdk.SyntheticModels;
+using Phi3.OnnxSdk.Tests.Hub;
+using Phi3.OnnxSdk.Tests.Resolution;
+
+namespace Phi3.OnnxSdk.Tests.Provisioning;
+
+public sealed class Phi3ModelProvisionerTests
+{
+    private const string RepoId = "contoso/phi3-synthetic-onnx";
+    private const string Subfolder = "cpu_and_mobile/tiny";
+
+    private static readonly string[] s_modelFiles =
+        ["model.onnx", "genai_config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json"];
+
+    [Fact]
+    public async Task CreateChatClientAsync_ModelPath_LoadsThatFolderAndAnswers()
+    {
+        var stages = new List<Phi3SetupStage>();
+        var options = new Phi3Options { ModelPath = TestModelCache.GetOrBuild("tiny") };
+        options.ChatClient.MaxOutputTokens = 5;
+
+        using var client = await Phi3ModelProvisioner.CreateChatClientAsync(options, new SyncProgress<Phi3SetupProgress>(p => stages.Add(p.Stage)));
+        var response = await client.GetResponseAsync("Hello");
+
+        Assert.Equal(5, response.Usage!.OutputTokenCount);
+        Assert.Equal([Phi3SetupStage.Loading, Phi3SetupStage.Ready], stages);
+        Assert.Equal(Path.GetFullPath(options.ModelPath), client.Model.ModelPath);
+    }
+
+    [Fact]
+    public async Task CreateChatClientAsync_ResolvedFromTheHub_DownloadsOnceLoadsAndAnswers()
+    {
+        await using var hub = new FakeHub();
+        var repo = hub.AddRepo(RepoId);
+        string tiny = TestModelCache.GetOrBuild("tiny");
+        foreach (string file in s_modelFiles)
+        {
+            repo.AddFile($"{Subfolder}/{file}", File.ReadAllBytes(Path.Combine(tiny, file)), lfs: file.EndsWith(".onnx", StringComparison.Ordinal));
+        }
+
+        using var cache = new TempDirectory();
+        string catalogPath = Path.Combine(cache.Path, "catalog.json");
+        File.WriteAllText(catalogPath, SyntheticCatalog($$"""{ "hub": { "repo": "{{RepoId}}", "revision": "main", "pinned": false }, "subfolder": "{{Subfolder}}" }"""));
+        var options = new Phi3Options
+        {
+            CatalogPath = catalogPath,
+            Hub = new HubClientOptions { Endpoint = hub.Endpoint, CacheDirectory = Path.Combine(cache.Path, "hub"), Offline = false },
+        };
+        options.ChatClient.MaxOutputTokens = 4;
+        var reports = new List<Phi3SetupProgress>();
+        var probe = new FixedProbe(FakeMachines.Get("no-gpu"));
+
+        using (var client = await Phi3ModelProvisioner.CreateChatClientAsync(options, new SyncProgress<Phi3SetupProgress>(reports.Add), hardwareProbe: probe))
+        {
+            var response = await client.GetResponseAsync("Hi there");
+            Assert.Equal(4, response.Usage!.OutputTokenCount);
+            Assert.Contains(Path.Combine("models--contoso--phi3-synthetic-onnx", "snapshots"), client.Model.ModelPath, StringComparison.Ordinal);
+        }
+
+        var resolving = reports.Where(r => r.Stage == Phi3SetupStage.Resolving).Select(r => r.Message).ToList();
+        Assert.True(resolving.Exists(m => m.Contains("cpu-tiny", StringComparison.Ordinal)), string.Join(" | ", resolving));
+        Assert.Contains(reports, r => r.Stage == Phi3SetupStage.Downloading && r.Download is { TotalBytes: > 30_000_000 });
+        int weightGets = hub.CountGets($"{Subfolder}/model.onnx");
+        Assert.InRange(weightGets, 1, 2); // the hub's redirect, then the CDN body
+
+        var again = await Phi3ModelProvisioner.PrepareAsync(options, hardwareProbe: probe);
+        Assert.Equal(0, again.BytesDownloaded);
+        Assert.Equal(weightGets, hub.CountGets($"{Subfolder}/model.onnx"));
+        Assert.Equal("phi3-synthetic/cpu-tiny", again.Resolution!.Variant.Id);
+        Assert.Null(options.Hub.Logger); // the caller's options are left as they were
+    }
+
+    [Fact]
+    public async Task PrepareAsync_LocalCatalogEntry_UsesItsFolderWithoutDownloading()
+    {
+        using var temp = new TempDirectory();
+        string tiny = TestModelCache.GetOrBuild("tiny");
+        string catalogPath = Path.Combine(temp.Path, "catalog.json");
+        File.WriteAllText(catalogPath, SyntheticCatalog($$"""{ "localPath": "{{Path.GetDirectoryName(tiny)}}", "subfolder": "{{Path.GetFileName(tiny)}}" }"""));
+
+        var prepared = await Phi3ModelProvisioner.PrepareAsync(new Phi3Options { CatalogPath = catalogPath }, hardwareProbe: new FixedProbe(FakeMachines.Get("no-gpu")));
+
+        Assert.Equal(tiny, prepared.Folder);
+        Assert.Equal(0, prepared.BytesDownloaded);
+        Assert.Contains("cpu", prepared.Resolution!.Reason, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task PrepareAsync_UnknownProvider_ThrowsNamingIt()
+    {
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => Phi3ModelProvisioner.PrepareAsync(new Phi3Options { Provider = "tpu" }, hardwareProbe: new FixedProbe(FakeMachines.Get("no-gpu"))));
+        Assert.Contains("'tpu'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CreateChatClientAsync_MissingModelPath_ThrowsPhi3ModelException()
+    {
+        string missing = Path.Combine(Path.GetTempPath(), "phi3-no-such-model-" + Guid.NewGuid().ToString("N"));
+
+        var ex = await Assert.ThrowsAsync<Phi3ModelException>(() => Phi3ModelProvisioner.CreateChatClientAsync(new Phi3Options { ModelPath = missing }));
+        Assert.Contains(missing, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CreateChatClientAsync_ModelPathWithForcedCpu_LoadsThroughTheProviderFactory()
+    {
+        var options = new Phi3Options { ModelPath = TestModelCache.GetOrBuild("tiny"), Provider = "cpu" };
+        options.ChatClient.MaxOutputTokens = 3;
+
+        using var client = await Phi3ChatClient.CreateAsync(options);
+
+        Assert.Equal(3, (await client.GetResponseAsync("Hi")).Usage!.OutputTokenCount);
+    }
+
+    /// <summary>A catalog with one CPU variant of a synthetic family, whose source is <paramref name="sourceJson"/>.</summary>
+    private static string SyntheticCatalog(string sourceJson) => $$"""
+        {
+          "version": 1,
+          "defaultFamily": "phi3-synthetic",
+          "families": [{ "id": "phi3-synthetic", "aliases": [] }],
+          "models": [{
+            "id": "phi3-synthetic/cpu-tiny", "family": "phi3-synthetic", "variant": "cpu-tiny",
+            "source": {{sourceJson}},
+            "provider": "cpu", "precision": "fp32",
+            "files": [{{string.Join(", ", s_modelFiles.Select(f => $"{{ \"path\": \"{f}\" }}"))}}],
+            "fileListComplete": true,
+            "contextLength": 4096, "memory": { "weightsBytes": 40000000, "kvBytesPerToken": 4096 },
+            "capabilities": ["text"], "tokenizer": "llama2-phi3"
+          }]
+        }
+        """;
+
+    private sealed class FixedProbe(HardwareInfo hardware) : IHardwareProbe
+    {
+        public ValueTask<HardwareInfo> ProbeAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult(hardware);
+    }
+}
