@@ -407,7 +407,7 @@ public sealed class Phi3ChatClient : IChatClient
                 session = _sessions.Take(prompt, settings.GeneratorKey, required, out reused);
             }
 
-            if (session is null && _batching && Volatile.Read(ref _running) > 1 && BatchedTurnRunner.CanBatch(settings))
+            if (session is null && _batching && Volatile.Read(ref _running) > 1 && !request.Tools.AllowsCalls && BatchedTurnRunner.CanBatch(settings))
             {
                 // Another generation is running and this one reuses no cached prefix: decode it in the engine's batch.
                 Interlocked.Increment(ref _batchedGenerations);
