@@ -126,6 +126,19 @@ public sealed class Phi3ChatClientBatchingTests
     }
 
     [Fact]
+    public async Task GetResponseAsync_WithToolsWhileAnotherRuns_UsesItsOwnGenerator()
+    {
+        using var client = NewClient();
+        var tool = AIFunctionFactory.Create((string city) => city, "weather", "Weather for a city.");
+        var options = new ChatOptions { MaxOutputTokens = 8, Tools = [tool], ToolMode = ChatToolMode.Auto };
+
+        var response = await WhileAnotherRunsAsync(client, () => client.GetResponseAsync(Question(8), options));
+
+        Assert.Equal(0, client.BatchedGenerations);
+        Assert.NotNull(response.FinishReason);
+    }
+
+    [Fact]
     public async Task GetResponseAsync_BatchingNotEnabled_NeverUsesTheEngine()
     {
         using var client = new Phi3ChatClient(_fixture.Model, new Phi3ChatClientOptions { MaxConcurrentGenerations = 8, EnableKvReuse = false });
