@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.AI;
 using Microsoft.ML.OnnxRuntimeGenAI;
 using Phi3.OnnxSdk.Chat;
+using Phi3.OnnxSdk.Runtime.Batching;
 
 namespace Phi3.OnnxSdk;
 
@@ -53,6 +54,11 @@ public sealed class Phi3ChatClient : IChatClient
     private readonly bool _reuse;
     private readonly int _headroom;
     private readonly int _prefillChunk;
+    private readonly bool _batching;
+    private readonly Lock _schedulerLock = new();
+    private BatchingScheduler? _scheduler;
+    private int _running;
+    private long _batchedGenerations;
     private long _reusedTokens;
     private long _prefilledTokens;
     private int _disposed;
@@ -113,6 +119,7 @@ public sealed class Phi3ChatClient : IChatClient
             ArgumentOutOfRangeException.ThrowIfNegative(_headroom, nameof(Phi3ChatClientOptions.KvCacheHeadroomTokens));
             _prefillChunk = _options.PrefillChunkTokens ?? 512;
             ArgumentOutOfRangeException.ThrowIfLessThan(_prefillChunk, 1, nameof(Phi3ChatClientOptions.PrefillChunkTokens));
+            _batching = (_options.EnableBatching ?? false) && concurrency > 1;
 
             using (model.AcquireLease())
             {
@@ -148,6 +155,9 @@ public sealed class Phi3ChatClient : IChatClient
 
     /// <summary>Gets the number of prompt tokens fed to the model (a diagnostic).</summary>
     internal long PrefilledTokens => Interlocked.Read(ref _prefilledTokens);
+
+    /// <summary>Gets the number of requests served by the batching engine (a diagnostic).</summary>
+    internal long BatchedGenerations => Interlocked.Read(ref _batchedGenerations);
 
     /// <summary>Gets the number of idle cached sessions (a diagnostic).</summary>
     internal int CachedSessions => _sessions.Count;
@@ -254,6 +264,11 @@ public sealed class Phi3ChatClient : IChatClient
         }
 
         _disposeCts.Cancel();
+        lock (_schedulerLock)
+        {
+            _scheduler?.Dispose();
+        }
+
         _sessions.Dispose();
         if (_ownsModel)
         {
@@ -378,6 +393,7 @@ public sealed class Phi3ChatClient : IChatClient
         KvSession? session = null;
         bool keep = false;
         Runtime.ModelLease? lease = null;
+        Interlocked.Increment(ref _running);
         try
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -389,6 +405,16 @@ public sealed class Phi3ChatClient : IChatClient
             if (_reuse && settings.GuidanceType is null && !settings.SearchFlags.GetValueOrDefault("do_sample"))
             {
                 session = _sessions.Take(prompt, settings.GeneratorKey, required, out reused);
+            }
+
+            if (session is null && _batching && Volatile.Read(ref _running) > 1 && !request.Tools.AllowsCalls && BatchedTurnRunner.CanBatch(settings))
+            {
+                // Another generation is running and this one reuses no cached prefix: decode it in the engine's batch.
+                Interlocked.Increment(ref _batchedGenerations);
+                Interlocked.Add(ref _prefilledTokens, prompt.Length);
+                BatchedTurnRunner.Run(GetScheduler(), _model.NativeTokenizer, _model.TokenizerLock, _model.ContextLength, request, writer, cancellationToken);
+                writer.TryComplete();
+                return;
             }
 
             if (session is null)
@@ -501,6 +527,16 @@ public sealed class Phi3ChatClient : IChatClient
             }
 
             lease?.Dispose();
+            Interlocked.Decrement(ref _running);
+        }
+    }
+
+    private BatchingScheduler GetScheduler()
+    {
+        lock (_schedulerLock)
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            return _scheduler ??= BatchingScheduler.Create(_model.Model);
         }
     }
 }

@@ -69,7 +69,16 @@ public sealed class Phi3Model : IDisposable
         EnsureHandle();
         try
         {
-            _model = config is null ? new Model(ModelPath) : new Model(config);
+            if (config is null)
+            {
+                // The SDK's measured load settings (RuntimeTuning.Default), overlaid on the folder's genai_config.json.
+                using var tuned = RuntimeTuning.Default.CreateConfig(ModelPath);
+                _model = new Model(tuned);
+            }
+            else
+            {
+                _model = new Model(config);
+            }
         }
         catch (OnnxRuntimeGenAIException ex)
         {

@@ -1,0 +1,101 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.AI;
+using Microsoft.ML.OnnxRuntimeGenAI;
+using Phi3.OnnxSdk.Runtime.Batching;
+
+namespace Phi3.OnnxSdk.Chat;
+
+/// <summary>
+/// Runs one chat turn through the <see cref="BatchingScheduler"/> (onnxruntime-genai's engine, static batching),
+/// with the same streaming contract as the client's single-generator path: stop sequences are matched on the
+/// decoded text here (the CPU engine rejects engine-side stop strings), end tokens are not streamed, and
+/// cancellation ends the turn with <see cref="OperationCanceledException"/>.
+/// </summary>
+internal static class BatchedTurnRunner
+{
+    /// <summary>Whether the engine can serve <paramref name="settings"/>: no guidance, no seed and no n-gram ban (static batching rejects them).</summary>
+    public static bool CanBatch(GenerationSettings settings) =>
+        settings.GuidanceType is null
+        && !settings.SearchNumbers.ContainsKey("random_seed")
+        && !settings.SearchNumbers.ContainsKey("no_repeat_ngram_size");
+
+    /// <summary>Maps the request's search options to engine turn options; greedy turns (no sampling, or top_k 1) carry only the repetition penalty.</summary>
+    public static BatchSamplingOptions ToSampling(GenerationSettings settings)
+    {
+        float? Number(string key) => settings.SearchNumbers.TryGetValue(key, out double value) ? (float)value : null;
+        // top_k 1 is greedy whatever the temperature; the engine rejects sampling options it would ignore.
+        bool sample = settings.SearchFlags.GetValueOrDefault("do_sample") && settings.SearchNumbers.GetValueOrDefault("top_k", 0) != 1;
+        return sample
+            ? new BatchSamplingOptions
+            {
+                DoSample = true,
+                Temperature = Number("temperature"),
+                TopP = Number("top_p"),
+                TopK = settings.SearchNumbers.TryGetValue("top_k", out double k) ? (int)k : null,
+                RepetitionPenalty = Number("repetition_penalty"),
+            }
+            : new BatchSamplingOptions { DoSample = false, RepetitionPenalty = Number("repetition_penalty") };
+    }
+
+    /// <summary>Runs the turn on the calling (worker) thread, writing text and the final event to <paramref name="writer"/>.</summary>
+    public static void Run(BatchingScheduler scheduler, Tokenizer tokenizer, object tokenizerLock, int contextLength, GenerationRequest request, ChannelWriter<GenerationEvent> writer, CancellationToken cancellationToken)
+    {
+        var settings = request.Settings;
+        int[] prompt = request.Prompt;
+        int maxNew = (int)Math.Min(settings.MaxOutputTokens, (long)contextLength - prompt.Length);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var generation = scheduler.Submit(new BatchRequest(prompt, maxNew, ToSampling(settings)), stop.Token);
+
+        TokenizerStream stream;
+        lock (tokenizerLock)
+        {
+            stream = tokenizer.CreateStream();
+        }
+
+        using (stream)
+        {
+            var matcher = new StopSequenceMatcher(settings.StopSequences);
+            int generated = 0;
+            ChatFinishReason? finish = null;
+            var reader = generation.Tokens;
+            try
+            {
+                while (finish is null && reader.WaitToReadAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult())
+                {
+                    while (reader.TryRead(out int token))
+                    {
+                        generated++;
+                        string text = matcher.Push(stream.Decode(token));
+                        if (text.Length > 0)
+                        {
+                            writer.TryWrite(new GenerationEvent(text, null, 0, 0));
+                        }
+
+                        if (matcher.Stopped)
+                        {
+                            finish = ChatFinishReason.Stop;
+                            stop.Cancel();
+                            break;
+                        }
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (finish is not null && !cancellationToken.IsCancellationRequested)
+            {
+                // Our own cancel after a stop sequence matched.
+            }
+
+            if (finish is null)
+            {
+                var reason = generation.Completion.GetAwaiter().GetResult();
+                finish = reason == BatchFinishReason.EndOfSequence ? ChatFinishReason.Stop : ChatFinishReason.Length;
+
+                // The single-generator path counts the end token it generated; the engine does not stream it.
+                generated += reason == BatchFinishReason.EndOfSequence ? 1 : 0;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            writer.TryWrite(new GenerationEvent(matcher.Flush(), finish, prompt.Length, generated));
+        }
+    }
+}

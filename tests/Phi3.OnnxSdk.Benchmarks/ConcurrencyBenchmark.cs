@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.AI;
+using Microsoft.ML.OnnxRuntimeGenAI;
+using Phi3.OnnxSdk.Runtime;
+using Phi3.OnnxSdk.Runtime.Batching;
+using static Phi3.OnnxSdk.Benchmarks.BenchModels;
+
+namespace Phi3.OnnxSdk.Benchmarks;
+
+/// <summary>
+/// <c>concurrency [--model DIR] [--tokens N]</c>: aggregate tokens/s of 1, 2, 4 and 8 concurrent requests
+/// through the batching scheduler, against single requests run one after another with the raw Generator.
+/// </summary>
+internal sealed class ConcurrencyBenchmark : IBenchmark
+{
+    public string Name => "concurrency";
+
+    public string Description => "aggregate tokens/s for 1/2/4/8 concurrent requests (batching engine) vs sequential single requests (mini-int4; --quick: tiny)";
+
+    public async Task RunAsync(BenchmarkContext context)
+    {
+        var models = Resolve(context);
+        int tokens = int.Parse(context.Option("--tokens", context.Quick ? "128" : "32"), CultureInfo.InvariantCulture);
+        var output = context.Output;
+        int[][] prompts = [.. Enumerable.Range(0, 8).Select(i => Prompt(24 + (3 * i), i))];
+
+        // Static batch of 8, so 8 concurrent requests share one batch (onnxruntime-genai's default is 4).
+        using var config = (RuntimeTuning.Default with { MaxBatchSize = 8 }).CreateConfig(models.Folder);
+        using var model = new Model(config);
+
+        // Baseline: single requests, one after another, raw Generator loop (prefill included, as for the batch).
+        int sequentialRequests = context.Quick ? 8 : 3;
+        var watch = Stopwatch.StartNew();
+        long generated = 0;
+        for (int i = 0; i < sequentialRequests; i++)
+        {
+            generated += Single(model, prompts[i], tokens);
+        }
+
+        double single = generated / watch.Elapsed.TotalSeconds;
+        output.WriteLine(F($"sequential single requests ({sequentialRequests} x {tokens} tokens, raw Generator): {single:F2} tokens/s"));
+
+        using var scheduler = BatchingScheduler.Create(model);
+        output.WriteLine(F($"engine max batch size: {scheduler.MaxBatchSize}"));
+        output.WriteLine("| concurrent requests | aggregate tokens/s | ratio to sequential single | time to all done s |");
+        output.WriteLine("|---|---|---|---|");
+        foreach (int n in new[] { 1, 2, 4, 8 })
+        {
+            watch.Restart();
+            var generations = prompts.Take(n).Select(p => scheduler.Submit(new BatchRequest(p, tokens))).ToList();
+            long count = 0;
+            await Task.WhenAll(generations.Select(async g =>
+            {
+                await foreach (int _ in g.Tokens.ReadAllAsync())
+                {
+                    Interlocked.Increment(ref count);
+                }
+            }));
+            double seconds = watch.Elapsed.TotalSeconds;
+            output.WriteLine(F($"| {n} | {count / seconds:F2} | {count / seconds / single:F2} | {seconds:F1} |"));
+        }
+
+        // The same through Phi3ChatClient: 4 concurrent chat requests, engine batching on and off.
+        scheduler.Dispose();
+        using var phi3 = new Phi3Model(models.Folder);
+        output.WriteLine("| Phi3ChatClient, 4 concurrent requests | aggregate tokens/s | ratio to sequential single | requests batched |");
+        output.WriteLine("|---|---|---|---|");
+        foreach (bool batching in new[] { false, true })
+        {
+            using var client = new Phi3ChatClient(phi3, new Phi3ChatClientOptions { EnableKvReuse = false, EnableBatching = batching, MaxConcurrentGenerations = 4 });
+            var options = new ChatOptions { MaxOutputTokens = tokens };
+            watch.Restart();
+            var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Task.Run(() => client.GetResponseAsync([new ChatMessage(ChatRole.User, $"Story {i}: tell me about lighthouse number {i * 17}.")], options))));
+            double seconds = watch.Elapsed.TotalSeconds;
+            long count = responses.Sum(r => r.Usage!.OutputTokenCount!.Value);
+            output.WriteLine(F($"| batching {(batching ? "on" : "off")} | {count / seconds:F2} | {count / seconds / single:F2} | {client.BatchedGenerations} of 4 |"));
+        }
+    }
+
+    private static int Single(Model model, int[] prompt, int tokens)
+    {
+        using var parameters = new GeneratorParams(model);
+        parameters.SetSearchOption("max_length", prompt.Length + tokens);
+        using var generator = new Generator(model, parameters);
+        generator.AppendTokens(prompt);
+        int count = 0;
+        while (!generator.IsDone())
+        {
+            generator.GenerateNextToken();
+            count++;
+        }
+
+        return count;
+    }
+}

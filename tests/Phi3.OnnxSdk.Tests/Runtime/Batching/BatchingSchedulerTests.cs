@@ -1,0 +1,183 @@
+using System.Threading.Channels;
+using Microsoft.ML.OnnxRuntimeGenAI;
+using Phi3.OnnxSdk.Runtime.Batching;
+using Phi3.OnnxSdk.SyntheticModels;
+
+namespace Phi3.OnnxSdk.Tests.Runtime.Batching;
+
+public sealed class BatchingSchedulerTests : IDisposable
+{
+    private static readonly int[][] Prompts =
+    [
+        [1, 32010, 15043, 3186, 29991, 32007, 32001],
+        [1, 32010, 1128, 526, 366, 29973, 32007, 32001],
+        [1, 32010, 450, 4996, 17354, 1701, 29916, 432, 17204, 975, 278, 17366, 11203, 29889, 32007, 32001],
+        [1, 32010, 6324, 32007, 32001],
+        [1, 32010, 319, 29871, 29906, 29974, 29906, 29922, 32007, 32001],
+        [1, 32010, 306, 763, 2301, 1878, 29889, 32007, 32001],
+    ];
+
+    private readonly Model _model = new(TestModelCache.GetOrBuild("tiny"));
+
+    public void Dispose() => _model.Dispose();
+
+    [Fact]
+    public async Task Submit_GreedyPromptsOfDifferentLengths_MatchSingleGenerator()
+    {
+        using var scheduler = BatchingScheduler.Create(_model);
+        var generations = Prompts.Take(4).Select(p => scheduler.Submit(new BatchRequest(p, 12))).ToList();
+
+        for (int i = 0; i < generations.Count; i++)
+        {
+            Assert.Equal(Reference(Prompts[i], 12), await ReadAllAsync(generations[i].Tokens));
+        }
+    }
+
+    [Fact]
+    public async Task Submit_MoreRequestsThanMaxBatch_AllMatchSingleGenerator()
+    {
+        using var scheduler = BatchingScheduler.Create(_model);
+        Assert.Equal(4, scheduler.MaxBatchSize);
+        var generations = Prompts.Select(p => scheduler.Submit(new BatchRequest(p, 8))).ToList();
+
+        for (int i = 0; i < generations.Count; i++)
+        {
+            Assert.Equal(Reference(Prompts[i], 8), await ReadAllAsync(generations[i].Tokens));
+            Assert.Equal(BatchFinishReason.Length, await generations[i].Completion);
+        }
+    }
+
+    [Fact]
+    public async Task Submit_OneRequestCancelledMidBatch_OthersStillMatchSingleGenerator()
+    {
+        using var scheduler = BatchingScheduler.Create(_model);
+        using var cts = new CancellationTokenSource();
+        var generations = Prompts.Take(4).Select((p, i) => scheduler.Submit(new BatchRequest(p, i == 1 ? 4000 : 24), i == 1 ? cts.Token : default)).ToList();
+
+        int first = await generations[1].Tokens.ReadAsync();
+        Assert.Equal(Reference(Prompts[1], 1)[0], first);
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ReadAllAsync(generations[1].Tokens));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => generations[1].Completion);
+        foreach (int i in new[] { 0, 2, 3 })
+        {
+            Assert.Equal(Reference(Prompts[i], 24), await ReadAllAsync(generations[i].Tokens));
+        }
+    }
+
+    [Fact]
+    public async Task Submit_AlreadyCancelledToken_CancelsWithoutTokens()
+    {
+        using var scheduler = BatchingScheduler.Create(_model);
+        var generation = scheduler.Submit(new BatchRequest(Prompts[0], 8), new CancellationToken(canceled: true));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ReadAllAsync(generation.Tokens));
+        var next = scheduler.Submit(new BatchRequest(Prompts[0], 8));
+        Assert.Equal(Reference(Prompts[0], 8), await ReadAllAsync(next.Tokens));
+    }
+
+    [Fact]
+    public async Task Dispose_WhileGenerating_EndsOpenGenerationsWithObjectDisposed()
+    {
+        var scheduler = BatchingScheduler.Create(_model);
+        var generations = Prompts.Select(p => scheduler.Submit(new BatchRequest(p, 4000))).ToList();
+        await generations[0].Tokens.ReadAsync();
+
+        scheduler.Dispose();
+        scheduler.Dispose();
+
+        foreach (var generation in generations)
+        {
+            await Assert.ThrowsAsync<ObjectDisposedException>(() => ReadAllAsync(generation.Tokens));
+        }
+
+        Assert.Throws<ObjectDisposedException>(() => scheduler.Submit(new BatchRequest(Prompts[0], 4)));
+    }
+
+    [Fact]
+    public async Task Submit_SessionLongerThanModelMaxLength_FailsWithArgumentException()
+    {
+        using var scheduler = BatchingScheduler.Create(_model);
+        var generation = scheduler.Submit(new BatchRequest(Prompts[0], 10_000));
+
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => generation.Completion);
+        Assert.Contains("rejected", ex.Message);
+        Assert.Equal(Reference(Prompts[1], 4), await ReadAllAsync(scheduler.Submit(new BatchRequest(Prompts[1], 4)).Tokens));
+    }
+
+    [Fact]
+    public async Task Submit_SamplingNotAllowedWithGreedy_FailsWithArgumentException()
+    {
+        using var scheduler = BatchingScheduler.Create(_model);
+        var generation = scheduler.Submit(new BatchRequest(Prompts[0], 4, new BatchSamplingOptions { DoSample = false, Temperature = 0.5f }));
+
+        await Assert.ThrowsAsync<ArgumentException>(() => generation.Completion);
+    }
+
+    [Fact]
+    public async Task Submit_SamplingTopKOne_MatchesGreedy()
+    {
+        using var scheduler = BatchingScheduler.Create(_model);
+        var generation = scheduler.Submit(new BatchRequest(Prompts[2], 8, new BatchSamplingOptions { DoSample = true, TopK = 1 }));
+
+        Assert.Equal(Reference(Prompts[2], 8), await ReadAllAsync(generation.Tokens));
+    }
+
+    [Fact]
+    public void Submit_InvalidRequest_ThrowsArgumentException()
+    {
+        using var scheduler = BatchingScheduler.Create(_model);
+
+        Assert.Throws<ArgumentException>(() => scheduler.Submit(new BatchRequest([], 4)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => scheduler.Submit(new BatchRequest(Prompts[0], 0)));
+        Assert.Throws<ArgumentNullException>(() => scheduler.Submit(null!));
+    }
+
+    [Fact]
+    public void Create_DisposedModel_ThrowsObjectDisposedException()
+    {
+        var model = new Model(TestModelCache.GetOrBuild("tiny"));
+        model.Dispose();
+
+        Assert.Throws<ObjectDisposedException>(() => BatchingScheduler.Create(model));
+    }
+
+    [Fact]
+    public async Task Submit_ModelDisposedAfterCreate_StillGenerates()
+    {
+        var model = new Model(TestModelCache.GetOrBuild("tiny"));
+        using var scheduler = BatchingScheduler.Create(model);
+        model.Dispose();
+
+        Assert.Equal(Reference(Prompts[3], 6), await ReadAllAsync(scheduler.Submit(new BatchRequest(Prompts[3], 6)).Tokens));
+    }
+
+    private int[] Reference(int[] prompt, int newTokens)
+    {
+        using var parameters = new GeneratorParams(_model);
+        parameters.SetSearchOption("max_length", prompt.Length + newTokens);
+        using var generator = new Generator(_model, parameters);
+        generator.AppendTokens(prompt);
+        var tokens = new List<int>();
+        while (!generator.IsDone())
+        {
+            generator.GenerateNextToken();
+            tokens.Add(generator.GetNextTokens()[0]);
+        }
+
+        // The engine does not stream the end-of-sequence token.
+        return [.. tokens.Where(t => t is not (32000 or 32001 or 32007))];
+    }
+
+    private static async Task<int[]> ReadAllAsync(ChannelReader<int> reader)
+    {
+        var tokens = new List<int>();
+        await foreach (int token in reader.ReadAllAsync())
+        {
+            tokens.Add(token);
+        }
+
+        return [.. tokens];
+    }
+}
