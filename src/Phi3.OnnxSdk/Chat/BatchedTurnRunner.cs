@@ -46,13 +46,7 @@ internal static class BatchedTurnRunner
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var generation = scheduler.Submit(new BatchRequest(prompt, maxNew, ToSampling(settings)), stop.Token);
 
-        TokenizerStream stream;
-        lock (tokenizerLock)
-        {
-            stream = tokenizer.CreateStream();
-        }
-
-        using (stream)
+        using (var decoder = new StreamingTextDecoder(tokenizer, tokenizerLock))
         {
             var matcher = new StopSequenceMatcher(settings.StopSequences);
             int generated = 0;
@@ -65,7 +59,7 @@ internal static class BatchedTurnRunner
                     while (reader.TryRead(out int token))
                     {
                         generated++;
-                        string text = matcher.Push(stream.Decode(token));
+                        string text = matcher.Push(decoder.Decode(token));
                         if (text.Length > 0)
                         {
                             writer.TryWrite(new GenerationEvent(text, null, 0, 0));

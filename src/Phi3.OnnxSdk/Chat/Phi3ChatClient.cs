@@ -440,13 +440,7 @@ public sealed class Phi3ChatClient : IChatClient
             }
 
             session.PromptLength = prompt.Length;
-            TokenizerStream stream;
-            lock (_model.TokenizerLock)
-            {
-                stream = _model.NativeTokenizer.CreateStream();
-            }
-
-            using (stream)
+            using (var decoder = new StreamingTextDecoder(_model.NativeTokenizer, _model.TokenizerLock))
             {
                 var matcher = new StopSequenceMatcher(settings.StopSequences);
                 var calls = request.Tools.AllowsCalls ? request.Tools.CreateStreamParser() : null;
@@ -471,7 +465,7 @@ public sealed class Phi3ChatClient : IChatClient
                         break;
                     }
 
-                    string text = matcher.Push(stream.Decode(next));
+                    string text = matcher.Push(decoder.Decode(next));
                     text = calls?.Append(text) ?? text;
                     if (text.Length > 0)
                     {
