@@ -73,6 +73,8 @@ public static class GenAIConfigFactory
         var config = new Config(Path.GetFullPath(modelDirectory));
         try
         {
+            // The same load settings a plain folder load gets (threads), before the providers are set.
+            RuntimeTuning.ForFolder(Path.GetFullPath(modelDirectory)).ApplyTo(config);
             config.ClearProviders();
             if (plan.ProviderName is { } name)
             {

@@ -71,8 +71,8 @@ public sealed class Phi3Model : IDisposable
         {
             if (config is null)
             {
-                // The SDK's measured load settings (RuntimeTuning.Default), overlaid on the folder's genai_config.json.
-                using var tuned = RuntimeTuning.Default.CreateConfig(ModelPath);
+                // The SDK's measured load settings, overlaid on the folder's genai_config.json.
+                using var tuned = RuntimeTuning.ForFolder(ModelPath).CreateConfig(ModelPath);
                 _model = new Model(tuned);
             }
             else

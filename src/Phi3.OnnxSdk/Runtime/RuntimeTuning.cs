@@ -75,17 +75,45 @@ internal sealed record RuntimeTuning
 
     /// <summary>Creates an onnxruntime-genai <see cref="Config"/> for <paramref name="modelPath"/> with these settings applied.</summary>
     /// <exception cref="OnnxRuntimeGenAIException">The folder has no valid genai_config.json, or the overlay is rejected.</exception>
+    /// <summary>
+    /// The defaults for a model folder: <see cref="Default"/>, less the thread count when the folder's
+    /// genai_config.json sets its own (the model's author knows better than the SDK's guess).
+    /// </summary>
+    public static RuntimeTuning ForFolder(string modelPath)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(modelPath, "genai_config.json")));
+            bool ownThreads = document.RootElement.TryGetProperty("model", out var model)
+                && model.TryGetProperty("decoder", out var decoder)
+                && decoder.TryGetProperty("session_options", out var session)
+                && session.TryGetProperty("intra_op_num_threads", out _);
+            return ownThreads ? Default with { IntraOpThreads = null } : Default;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
+        {
+            // The loader reports a missing or broken genai_config.json with its own clear message.
+            return Default;
+        }
+    }
+
+    /// <summary>Overlays these settings on <paramref name="config"/>.</summary>
+    public void ApplyTo(Config config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (ToOverlayJson() is { } overlay)
+        {
+            config.Overlay(overlay);
+        }
+    }
+
     public Config CreateConfig(string modelPath)
     {
         ArgumentException.ThrowIfNullOrEmpty(modelPath);
         var config = new Config(modelPath);
         try
         {
-            if (ToOverlayJson() is { } overlay)
-            {
-                config.Overlay(overlay);
-            }
-
+            ApplyTo(config);
             return config;
         }
         catch

@@ -51,4 +51,29 @@ public sealed class RuntimeTuningTests
 
         Assert.Equal(64, parameters.GetSearchNumber("max_length"));
     }
+    [Fact]
+    public void ForFolder_ConfigWithoutThreads_UsesTheDefault()
+    {
+        Assert.Equal(RuntimeTuning.Default, RuntimeTuning.ForFolder(TestModelCache.GetOrBuild("tiny")));
+    }
+
+    [Fact]
+    public void ForFolder_ConfigSettingItsOwnThreads_KeepsThem()
+    {
+        string folder = Directory.CreateTempSubdirectory("phi3-tuning-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "genai_config.json"),
+                """{"model":{"decoder":{"session_options":{"intra_op_num_threads":3}}}}""");
+
+            var tuning = RuntimeTuning.ForFolder(folder);
+
+            Assert.Null(tuning.IntraOpThreads);
+            Assert.Null(tuning.ToOverlayJson());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }
