@@ -304,7 +304,10 @@ public sealed class Phi3ChatClient : IChatClient
 
         try
         {
-            var channel = Channel.CreateUnbounded<GenerationEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+            // The consumer's continuation runs on the generation thread when it is waiting for the next piece, instead of
+            // a thread-pool hop per token. The worker never writes while holding a lock, and the consumer never blocks it:
+            // it either takes the piece and awaits again, or leaves (and the finally below waits for the worker).
+            var channel = Channel.CreateUnbounded<GenerationEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = true });
             var worker = Task.Factory.StartNew(
                 () => Generate(request, channel.Writer, token),
                 CancellationToken.None,
