@@ -14,25 +14,17 @@ public sealed class Phi3ServiceCollectionHubTests : IDisposable
     private const string RepoId = "contoso/phi3-di-onnx";
     private const string Subfolder = "cpu/tiny";
 
-    private static readonly string[] s_modelFiles =
-        ["model.onnx", "genai_config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json"];
-
     private readonly CapturingLoggerProvider _logs = new();
 
     [Fact]
     public async Task AddPhi3ChatClient_ResolvedAndDownloaded_LogsDecisionDownloadProgressAndLoadTime()
     {
         await using var hub = new FakeHub();
-        var repo = hub.AddRepo(RepoId);
-        string tiny = TestModelCache.GetOrBuild("tiny");
-        foreach (string file in s_modelFiles)
-        {
-            repo.AddFile($"{Subfolder}/{file}", File.ReadAllBytes(Path.Combine(tiny, file)), lfs: file.EndsWith(".onnx", StringComparison.Ordinal));
-        }
+        SyntheticHubModel.Publish(hub, RepoId, Subfolder);
 
         using var cache = new TempDirectory();
         string catalogPath = Path.Combine(cache.Path, "catalog.json");
-        File.WriteAllText(catalogPath, Catalog());
+        File.WriteAllText(catalogPath, SyntheticHubModel.Catalog("phi3-di", SyntheticHubModel.HubSource(RepoId, Subfolder)));
         var services = new ServiceCollection();
         services.AddLogging(b => b.AddProvider(_logs).SetMinimumLevel(LogLevel.Information));
         services.AddSingleton<IHardwareProbe>(new FixedHardwareProbe(FakeMachines.Get("no-gpu")));
@@ -58,21 +50,4 @@ public sealed class Phi3ServiceCollectionHubTests : IDisposable
     }
 
     public void Dispose() => _logs.Dispose();
-
-    private static string Catalog() => $$"""
-        {
-          "version": 1,
-          "defaultFamily": "phi3-di",
-          "families": [{ "id": "phi3-di", "aliases": [] }],
-          "models": [{
-            "id": "phi3-di/cpu-tiny", "family": "phi3-di", "variant": "cpu-tiny",
-            "source": { "hub": { "repo": "{{RepoId}}", "revision": "main", "pinned": false }, "subfolder": "{{Subfolder}}" },
-            "provider": "cpu", "precision": "fp32",
-            "files": [{{string.Join(", ", s_modelFiles.Select(f => $"{{ \"path\": \"{f}\" }}"))}}],
-            "fileListComplete": true,
-            "contextLength": 4096, "memory": { "weightsBytes": 40000000, "kvBytesPerToken": 4096 },
-            "capabilities": ["text"], "tokenizer": "llama2-phi3"
-          }]
-        }
-        """;
 }

@@ -13,9 +13,6 @@ public sealed class Phi3ModelProvisionerTests
     private const string RepoId = "contoso/phi3-synthetic-onnx";
     private const string Subfolder = "cpu_and_mobile/tiny";
 
-    private static readonly string[] s_modelFiles =
-        ["model.onnx", "genai_config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json"];
-
     [Fact]
     public async Task CreateChatClientAsync_ModelPath_LoadsThatFolderAndAnswers()
     {
@@ -35,16 +32,11 @@ public sealed class Phi3ModelProvisionerTests
     public async Task CreateChatClientAsync_ResolvedFromTheHub_DownloadsOnceLoadsAndAnswers()
     {
         await using var hub = new FakeHub();
-        var repo = hub.AddRepo(RepoId);
-        string tiny = TestModelCache.GetOrBuild("tiny");
-        foreach (string file in s_modelFiles)
-        {
-            repo.AddFile($"{Subfolder}/{file}", File.ReadAllBytes(Path.Combine(tiny, file)), lfs: file.EndsWith(".onnx", StringComparison.Ordinal));
-        }
+        SyntheticHubModel.Publish(hub, RepoId, Subfolder);
 
         using var cache = new TempDirectory();
         string catalogPath = Path.Combine(cache.Path, "catalog.json");
-        File.WriteAllText(catalogPath, SyntheticCatalog($$"""{ "hub": { "repo": "{{RepoId}}", "revision": "main", "pinned": false }, "subfolder": "{{Subfolder}}" }"""));
+        File.WriteAllText(catalogPath, SyntheticHubModel.Catalog("phi3-synthetic", SyntheticHubModel.HubSource(RepoId, Subfolder)));
         var options = new Phi3Options
         {
             CatalogPath = catalogPath,
@@ -80,7 +72,7 @@ public sealed class Phi3ModelProvisionerTests
         using var temp = new TempDirectory();
         string tiny = TestModelCache.GetOrBuild("tiny");
         string catalogPath = Path.Combine(temp.Path, "catalog.json");
-        File.WriteAllText(catalogPath, SyntheticCatalog($$"""{ "localPath": "{{Path.GetDirectoryName(tiny)}}", "subfolder": "{{Path.GetFileName(tiny)}}" }"""));
+        File.WriteAllText(catalogPath, SyntheticHubModel.Catalog("phi3-synthetic", SyntheticHubModel.LocalSource(tiny)));
 
         var prepared = await Phi3ModelProvisioner.PrepareAsync(new Phi3Options { CatalogPath = catalogPath }, hardwareProbe: new FixedProbe(FakeMachines.Get("no-gpu")));
 
@@ -115,24 +107,6 @@ public sealed class Phi3ModelProvisionerTests
 
         Assert.Equal(3, (await client.GetResponseAsync("Hi")).Usage!.OutputTokenCount);
     }
-
-    /// <summary>A catalog with one CPU variant of a synthetic family, whose source is <paramref name="sourceJson"/>.</summary>
-    private static string SyntheticCatalog(string sourceJson) => $$"""
-        {
-          "version": 1,
-          "defaultFamily": "phi3-synthetic",
-          "families": [{ "id": "phi3-synthetic", "aliases": [] }],
-          "models": [{
-            "id": "phi3-synthetic/cpu-tiny", "family": "phi3-synthetic", "variant": "cpu-tiny",
-            "source": {{sourceJson}},
-            "provider": "cpu", "precision": "fp32",
-            "files": [{{string.Join(", ", s_modelFiles.Select(f => $"{{ \"path\": \"{f}\" }}"))}}],
-            "fileListComplete": true,
-            "contextLength": 4096, "memory": { "weightsBytes": 40000000, "kvBytesPerToken": 4096 },
-            "capabilities": ["text"], "tokenizer": "llama2-phi3"
-          }]
-        }
-        """;
 
     private sealed class FixedProbe(HardwareInfo hardware) : IHardwareProbe
     {
