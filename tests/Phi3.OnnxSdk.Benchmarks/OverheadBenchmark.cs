@@ -22,6 +22,8 @@ internal sealed class OverheadBenchmark : IBenchmark
         var models = Resolve(context);
         int tokens = int.Parse(context.Option("--tokens", context.Quick ? "256" : "64"), CultureInfo.InvariantCulture);
         int reps = int.Parse(context.Option("--reps", context.Quick ? "9" : "4"), CultureInfo.InvariantCulture);
+        // "--raw-thread new" runs each raw loop on a fresh dedicated thread, as the client runs each generation.
+        bool rawOnNewThread = context.Option("--raw-thread", "caller") == "new";
         var output = context.Output;
         using var model = new Phi3Model(models.Folder);
         using var client = new Phi3ChatClient(model, new Phi3ChatClientOptions { EnableKvReuse = false, MaxConcurrentGenerations = 1 });
@@ -49,7 +51,11 @@ internal sealed class OverheadBenchmark : IBenchmark
                 bool rawTurn = (side == 0) == (i % 2 == 0);
                 long before = GC.GetTotalAllocatedBytes(precise: true);
                 var watch = Stopwatch.StartNew();
-                int n = rawTurn ? Raw(model.Model, model.Tokenizer, prompt, tokens) : await StreamAsync(client, messages, options);
+                int n = rawTurn
+                    ? rawOnNewThread
+                        ? await Task.Factory.StartNew(() => Raw(model.Model, model.Tokenizer, prompt, tokens), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
+                        : Raw(model.Model, model.Tokenizer, prompt, tokens)
+                    : await StreamAsync(client, messages, options);
                 double seconds = watch.Elapsed.TotalSeconds;
                 long bytes = GC.GetTotalAllocatedBytes(precise: true) - before;
                 (rawTurn ? raw : sdk).Add(n / seconds);

@@ -48,6 +48,7 @@ public sealed class Phi3ChatClient : IChatClient
     private readonly PromptBuilder _promptBuilder;
     private readonly KvSessionCache _sessions;
     private readonly SemaphoreSlim _gate;
+    private readonly GenerationThreads _threads;
     private readonly CancellationTokenSource _disposeCts = new();
     private readonly ChatClientMetadata _metadata;
     private readonly HashSet<int> _eos;
@@ -128,6 +129,7 @@ public sealed class Phi3ChatClient : IChatClient
             }
 
             _gate = new SemaphoreSlim(concurrency, concurrency);
+            _threads = new GenerationThreads(concurrency);
             _sessions = new KvSessionCache(_reuse ? cached : 0);
             _eos = [.. model.EosTokenIds];
             string modelId = _options.ModelId ?? Path.GetFileName(model.ModelPath.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
@@ -270,6 +272,7 @@ public sealed class Phi3ChatClient : IChatClient
         }
 
         _sessions.Dispose();
+        _threads.Dispose();
         if (_ownsModel)
         {
             _model.Dispose();
@@ -308,11 +311,7 @@ public sealed class Phi3ChatClient : IChatClient
             // a thread-pool hop per token. The worker never writes while holding a lock, and the consumer never blocks it:
             // it either takes the piece and awaits again, or leaves (and the finally below waits for the worker).
             var channel = Channel.CreateUnbounded<GenerationEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = true });
-            var worker = Task.Factory.StartNew(
-                () => Generate(request, channel.Writer, token),
-                CancellationToken.None,
-                TaskCreationOptions.LongRunning,
-                TaskScheduler.Default);
+            var worker = _threads.Run(() => Generate(request, channel.Writer, token));
             try
             {
                 var reader = channel.Reader;
