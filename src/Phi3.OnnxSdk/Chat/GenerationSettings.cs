@@ -56,6 +56,12 @@ internal sealed class GenerationSettings
     /// <summary>Gets a key equal for settings that create interchangeable generators (max_length aside).</summary>
     public string GeneratorKey { get; }
 
+    /// <summary>
+    /// Gets a value indicating whether a generator made with these settings may keep and share its KV cache: greedy and
+    /// unguided only (a sampler's random state and a grammar's parser state cannot be rewound).
+    /// </summary>
+    public bool AllowsKvReuse => GuidanceType is null && !SearchFlags.GetValueOrDefault("do_sample");
+
     /// <summary>Applies the settings to <paramref name="parameters"/> with the given KV buffer length.</summary>
     public void Apply(GeneratorParams parameters, int maxLength)
     {

@@ -37,7 +37,7 @@ internal sealed class KvSession : IDisposable
 
         MaxLength = maxLength;
         GeneratorKey = settings.GeneratorKey;
-        Reusable = settings.GuidanceType is null && !settings.SearchFlags.GetValueOrDefault("do_sample");
+        Reusable = settings.AllowsKvReuse;
     }
 
     /// <summary>Gets the native generator.</summary>

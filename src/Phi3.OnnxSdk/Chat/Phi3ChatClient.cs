@@ -404,7 +404,7 @@ public sealed class Phi3ChatClient : IChatClient
             int[] prompt = request.Prompt;
             int required = (int)Math.Min(_model.ContextLength, (long)prompt.Length + settings.MaxOutputTokens);
             int reused = 0;
-            if (_reuse && settings.GuidanceType is null && !settings.SearchFlags.GetValueOrDefault("do_sample"))
+            if (_reuse && settings.AllowsKvReuse)
             {
                 session = _sessions.Take(prompt, settings.GeneratorKey, required, out reused);
             }
@@ -422,7 +422,7 @@ public sealed class Phi3ChatClient : IChatClient
             if (session is null)
             {
                 reused = 0;
-                int maxLength = (int)Math.Min(_model.ContextLength, (long)required + (settings.GuidanceType is null && !settings.SearchFlags.GetValueOrDefault("do_sample") ? _headroom : 0));
+                int maxLength = (int)Math.Min(_model.ContextLength, (long)required + (settings.AllowsKvReuse ? _headroom : 0));
                 session = new KvSession(_model, settings, maxLength);
             }
             else
