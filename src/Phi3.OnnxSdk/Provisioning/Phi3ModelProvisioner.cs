@@ -115,24 +115,20 @@ public static class Phi3ModelProvisioner
     /// <summary>Loads a prepared folder on the resolved provider, or on the forced one, or as its genai_config.json says.</summary>
     internal static Phi3Model Load(Phi3PreparedModel prepared, Phi3Options options)
     {
-        if (prepared.Resolution is null && ParseProvider(options.Provider) is not { } forced)
+        var forced = ParseProvider(options.Provider);
+        if (prepared.Resolution is null && forced is null)
         {
             return new Phi3Model(prepared.Folder);
-        }
-
-        if (!Directory.Exists(prepared.Folder))
-        {
-            throw new Phi3ModelException(prepared.Folder, $"The model folder '{prepared.Folder}' does not exist.");
         }
 
         try
         {
             using var config = prepared.Resolution is { } resolution
                 ? GenAIConfigFactory.Create(prepared.Folder, resolution)
-                : GenAIConfigFactory.Create(prepared.Folder, ParseProvider(options.Provider)!.Value);
+                : GenAIConfigFactory.Create(prepared.Folder, forced!.Value);
             return new Phi3Model(prepared.Folder, config);
         }
-        catch (Exception ex) when (ex is FileNotFoundException or InvalidDataException or Microsoft.ML.OnnxRuntimeGenAI.OnnxRuntimeGenAIException)
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or InvalidDataException or Microsoft.ML.OnnxRuntimeGenAI.OnnxRuntimeGenAIException)
         {
             throw new Phi3ModelException(prepared.Folder, $"Cannot load the model in '{prepared.Folder}': {ex.Message}", ex);
         }

@@ -98,6 +98,15 @@ public sealed class Phi3ModelProvisionerTests
     }
 
     [Fact]
+    public async Task CreateChatClientAsync_MissingModelPathWithForcedProvider_ThrowsPhi3ModelException()
+    {
+        string missing = Path.Combine(Path.GetTempPath(), "phi3-no-such-model-" + Guid.NewGuid().ToString("N"));
+
+        var ex = await Assert.ThrowsAsync<Phi3ModelException>(() => Phi3ModelProvisioner.CreateChatClientAsync(new Phi3Options { ModelPath = missing, Provider = "cpu" }));
+        Assert.Contains(missing, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CreateChatClientAsync_ModelPathWithForcedCpu_LoadsThroughTheProviderFactory()
     {
         var options = new Phi3Options { ModelPath = TestModelCache.GetOrBuild("tiny"), Provider = "cpu" };
