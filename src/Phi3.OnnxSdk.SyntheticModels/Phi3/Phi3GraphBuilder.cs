@@ -150,12 +150,17 @@ internal sealed class Phi3GraphBuilder
         int context = _options.ContextLength;
         var cos = new byte[(long)context * half * 4];
         var sin = new byte[(long)context * half * 4];
+        var inverseFrequencies = new double[half];
+        for (int j = 0; j < half; j++)
+        {
+            inverseFrequencies[j] = 1.0 / Math.Pow(10000.0, 2.0 * j / _options.HeadSize);
+        }
+
         for (int position = 0; position < context; position++)
         {
             for (int j = 0; j < half; j++)
             {
-                double inverseFrequency = 1.0 / Math.Pow(10000.0, 2.0 * j / _options.HeadSize);
-                double angle = position * inverseFrequency;
+                double angle = position * inverseFrequencies[j];
                 int offset = ((position * half) + j) * 4;
                 BinaryPrimitives.WriteSingleLittleEndian(cos.AsSpan(offset), (float)Math.Cos(angle));
                 BinaryPrimitives.WriteSingleLittleEndian(sin.AsSpan(offset), (float)Math.Sin(angle));
