@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Phi3.OnnxSdk.Hardware;
 using Phi3.OnnxSdk.SyntheticModels;
+using Phi3.OnnxSdk.Tests.Hardware;
 using Phi3.OnnxSdk.Tests.Hub;
 using Phi3.OnnxSdk.Tests.Resolution;
 

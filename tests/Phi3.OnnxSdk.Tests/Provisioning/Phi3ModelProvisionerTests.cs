@@ -1,5 +1,5 @@
 using Microsoft.Extensions.AI;
-using Phi3.OnnxSdk.Hardware;
+using Phi3.OnnxSdk.Tests.Hardware;
 using Phi3.OnnxSdk.Hub;
 using Phi3.OnnxSdk.Provisioning;
 using Phi3.OnnxSdk.SyntheticModels;
@@ -44,7 +44,7 @@ public sealed class Phi3ModelProvisionerTests
         };
         options.ChatClient.MaxOutputTokens = 4;
         var reports = new List<Phi3SetupProgress>();
-        var probe = new FixedProbe(FakeMachines.Get("no-gpu"));
+        var probe = new FixedHardwareProbe(FakeMachines.Get("no-gpu"));
 
         using (var client = await Phi3ModelProvisioner.CreateChatClientAsync(options, new SyncProgress<Phi3SetupProgress>(reports.Add), hardwareProbe: probe))
         {
@@ -74,7 +74,7 @@ public sealed class Phi3ModelProvisionerTests
         string catalogPath = Path.Combine(temp.Path, "catalog.json");
         File.WriteAllText(catalogPath, SyntheticHubModel.Catalog("phi3-synthetic", SyntheticHubModel.LocalSource(tiny)));
 
-        var prepared = await Phi3ModelProvisioner.PrepareAsync(new Phi3Options { CatalogPath = catalogPath }, hardwareProbe: new FixedProbe(FakeMachines.Get("no-gpu")));
+        var prepared = await Phi3ModelProvisioner.PrepareAsync(new Phi3Options { CatalogPath = catalogPath }, hardwareProbe: new FixedHardwareProbe(FakeMachines.Get("no-gpu")));
 
         Assert.Equal(tiny, prepared.Folder);
         Assert.Equal(0, prepared.BytesDownloaded);
@@ -84,7 +84,7 @@ public sealed class Phi3ModelProvisionerTests
     [Fact]
     public async Task PrepareAsync_UnknownProvider_ThrowsNamingIt()
     {
-        var ex = await Assert.ThrowsAsync<ArgumentException>(() => Phi3ModelProvisioner.PrepareAsync(new Phi3Options { Provider = "tpu" }, hardwareProbe: new FixedProbe(FakeMachines.Get("no-gpu"))));
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => Phi3ModelProvisioner.PrepareAsync(new Phi3Options { Provider = "tpu" }, hardwareProbe: new FixedHardwareProbe(FakeMachines.Get("no-gpu"))));
         Assert.Contains("'tpu'", ex.Message, StringComparison.Ordinal);
     }
 
@@ -115,10 +115,5 @@ public sealed class Phi3ModelProvisionerTests
         using var client = await Phi3ChatClient.CreateAsync(options);
 
         Assert.Equal(3, (await client.GetResponseAsync("Hi")).Usage!.OutputTokenCount);
-    }
-
-    private sealed class FixedProbe(HardwareInfo hardware) : IHardwareProbe
-    {
-        public ValueTask<HardwareInfo> ProbeAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult(hardware);
     }
 }

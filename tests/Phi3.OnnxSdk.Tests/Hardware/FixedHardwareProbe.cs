@@ -1,6 +1,6 @@
 using Phi3.OnnxSdk.Hardware;
 
-namespace Phi3.OnnxSdk.Tests.DependencyInjection;
+namespace Phi3.OnnxSdk.Tests.Hardware;
 
 /// <summary>An <see cref="IHardwareProbe"/> that reports a fixed machine.</summary>
 internal sealed class FixedHardwareProbe(HardwareInfo hardware) : IHardwareProbe
