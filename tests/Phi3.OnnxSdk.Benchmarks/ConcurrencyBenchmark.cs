@@ -25,40 +25,55 @@ internal sealed class ConcurrencyBenchmark : IBenchmark
         var output = context.Output;
         int[][] prompts = [.. Enumerable.Range(0, 8).Select(i => Prompt(24 + (3 * i), i))];
 
-        // Static batch of 8, so 8 concurrent requests share one batch (onnxruntime-genai's default is 4).
-        using var config = (RuntimeTuning.Default with { MaxBatchSize = 8 }).CreateConfig(models.Folder);
+        // Static batch of 8 by default, so 8 concurrent requests share one batch (onnxruntime-genai's default is 4).
+        int maxBatch = int.Parse(context.Option("--max-batch", "8"), CultureInfo.InvariantCulture);
+        int[] counts = [.. context.Option("--requests", "1,2,4,8").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))];
+        using var config = (RuntimeTuning.Default with { MaxBatchSize = maxBatch }).CreateConfig(models.Folder);
         using var model = new Model(config);
 
         // Baseline: single requests, one after another, raw Generator loop (prefill included, as for the batch).
         int sequentialRequests = context.Quick ? 8 : 3;
         var watch = Stopwatch.StartNew();
         long generated = 0;
+        long decoded = 0;
+        double decodeTime = 0;
         for (int i = 0; i < sequentialRequests; i++)
         {
-            generated += Single(model, prompts[i], tokens);
+            var (count, afterFirst, afterFirstSeconds) = Single(model, prompts[i], tokens);
+            generated += count;
+            decoded += afterFirst;
+            decodeTime += afterFirstSeconds;
         }
 
         double single = generated / watch.Elapsed.TotalSeconds;
-        output.WriteLine(F($"sequential single requests ({sequentialRequests} x {tokens} tokens, raw Generator): {single:F2} tokens/s"));
+        double singleDecode = decoded / decodeTime;
+        output.WriteLine(F($"sequential single requests ({sequentialRequests} x {tokens} tokens, raw Generator): {single:F2} tokens/s, prefill included; {singleDecode:F2} tokens/s after the first token"));
 
         using var scheduler = BatchingScheduler.Create(model);
         output.WriteLine(F($"engine max batch size: {scheduler.MaxBatchSize}"));
-        output.WriteLine("| concurrent requests | aggregate tokens/s | ratio to sequential single | time to all done s |");
-        output.WriteLine("|---|---|---|---|");
-        foreach (int n in new[] { 1, 2, 4, 8 })
+        output.WriteLine("| concurrent requests | aggregate tokens/s | ratio to sequential single | time to all done s | decode-phase tokens/s after every first token (ratio to single) |");
+        output.WriteLine("|---|---|---|---|---|");
+        foreach (int n in counts)
         {
             watch.Restart();
             var generations = prompts.Take(n).Select(p => scheduler.Submit(new BatchRequest(p, tokens))).ToList();
             long count = 0;
-            await Task.WhenAll(generations.Select(async g =>
+            var times = new List<double>[n];
+            await Task.WhenAll(generations.Select(async (g, i) =>
             {
                 await foreach (int _ in g.Tokens.ReadAllAsync())
                 {
+                    double at = watch.Elapsed.TotalSeconds;
+                    (times[i] ??= []).Add(at);
                     Interlocked.Increment(ref count);
                 }
             }));
             double seconds = watch.Elapsed.TotalSeconds;
-            output.WriteLine(F($"| {n} | {count / seconds:F2} | {count / seconds / single:F2} | {seconds:F1} |"));
+            // Decode phase: from the moment the last request got its first token (every prefill done) to the end.
+            double output0 = times.Max(t => t[0]);
+            double decodeSeconds = times.Max(t => t[^1]) - output0;
+            double decodeTokens = times.Sum(t => t.Count(at => at > output0));
+            output.WriteLine(F($"| {n} | {count / seconds:F2} | {count / seconds / single:F2} | {seconds:F1} | {decodeTokens / decodeSeconds:F2} ({decodeTokens / decodeSeconds / singleDecode:F2}) |"));
         }
 
         // The same through Phi3ChatClient: 4 concurrent chat requests, engine batching on and off.
@@ -78,19 +93,23 @@ internal sealed class ConcurrencyBenchmark : IBenchmark
         }
     }
 
-    private static int Single(Model model, int[] prompt, int tokens)
+    private static (int Count, int AfterFirst, double AfterFirstSeconds) Single(Model model, int[] prompt, int tokens)
     {
         using var parameters = new GeneratorParams(model);
         parameters.SetSearchOption("max_length", prompt.Length + tokens);
         using var generator = new Generator(model, parameters);
         generator.AppendTokens(prompt);
         int count = 0;
+        var watch = new Stopwatch();
         while (!generator.IsDone())
         {
             generator.GenerateNextToken();
-            count++;
+            if (count++ == 0)
+            {
+                watch.Start();
+            }
         }
 
-        return count;
+        return (count, count - 1, watch.Elapsed.TotalSeconds);
     }
 }

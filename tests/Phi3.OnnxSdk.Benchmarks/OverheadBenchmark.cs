@@ -41,11 +41,19 @@ internal sealed class OverheadBenchmark : IBenchmark
 
         var raw = new List<double>();
         var sdk = new List<double>();
+        var rawSteps = new List<double>();
+        var sdkSteps = new List<double>();
+        var stepRatios = new List<double>();
+        var firstRatios = new List<double>();
+        var pairRatios = new List<double>();
         double rawSeconds = 0, sdkSeconds = 0;
         long rawBytes = 0, sdkBytes = 0, rawTokens = 0, sdkTokens = 0;
         for (int i = 0; i < reps; i++)
         {
             // Alternate which goes first, so drift in machine load hits both equally.
+            var rawPieces = new List<double>();
+            var sdkPieces = new List<double>();
+            double pairRaw = 0, pairSdk = 0;
             for (int side = 0; side < 2; side++)
             {
                 bool rawTurn = (side == 0) == (i % 2 == 0);
@@ -53,12 +61,21 @@ internal sealed class OverheadBenchmark : IBenchmark
                 var watch = Stopwatch.StartNew();
                 int n = rawTurn
                     ? rawOnNewThread
-                        ? await Task.Factory.StartNew(() => Raw(model.Model, model.Tokenizer, prompt, tokens), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
-                        : Raw(model.Model, model.Tokenizer, prompt, tokens)
-                    : await StreamAsync(client, messages, options);
+                        ? await Task.Factory.StartNew(() => Raw(model.Model, model.Tokenizer, prompt, tokens, rawPieces), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
+                        : Raw(model.Model, model.Tokenizer, prompt, tokens, rawPieces)
+                    : await StreamAsync(client, messages, options, sdkPieces);
                 double seconds = watch.Elapsed.TotalSeconds;
                 long bytes = GC.GetTotalAllocatedBytes(precise: true) - before;
                 (rawTurn ? raw : sdk).Add(n / seconds);
+                if (rawTurn)
+                {
+                    pairRaw = n / seconds;
+                }
+                else
+                {
+                    pairSdk = n / seconds;
+                }
+
                 if (rawTurn)
                 {
                     rawSeconds += seconds;
@@ -72,6 +89,16 @@ internal sealed class OverheadBenchmark : IBenchmark
                     sdkTokens += n;
                 }
             }
+
+            // Per-pair figures: the typical interval between streamed pieces (one decode step each, as a rule), robust
+            // to a burst of load on this shared VM, the time to the first piece (prefill), and the whole run.
+            var rawIntervals = Intervals(rawPieces);
+            var sdkIntervals = Intervals(sdkPieces);
+            rawSteps.AddRange(rawIntervals);
+            sdkSteps.AddRange(sdkIntervals);
+            stepRatios.Add(Median(rawIntervals) / Median(sdkIntervals));
+            firstRatios.Add(rawPieces[0] / sdkPieces[0]);
+            pairRatios.Add(pairSdk / pairRaw);
         }
 
         output.WriteLine(F($"{reps} runs each of {tokens} tokens after a {prompt.Length}-token prompt (prefill included), alternating"));
@@ -80,10 +107,15 @@ internal sealed class OverheadBenchmark : IBenchmark
         output.WriteLine(F($"| raw Generator loop + TokenizerStream | {Median(raw):F2} | {rawTokens / rawSeconds:F2} | {(double)rawBytes / rawTokens:F0} |"));
         output.WriteLine(F($"| Phi3ChatClient.GetStreamingResponseAsync | {Median(sdk):F2} | {sdkTokens / sdkSeconds:F2} | {(double)sdkBytes / sdkTokens:F0} |"));
         output.WriteLine(F($"ratio client/raw: median {Median(sdk) / Median(raw):F4}, total {sdkTokens / sdkSeconds / (rawTokens / rawSeconds):F4}; per-run spread of raw {(raw.Max() - raw.Min()) / Median(raw):P1}"));
+        output.WriteLine(F($"paired (raw and client back to back, {reps} pairs), client/raw speed, median [quartiles]:"));
+        output.WriteLine(F($"  whole run tokens/s:           {Median(pairRatios):F4} [{Quantile(pairRatios, 0.25):F4}, {Quantile(pairRatios, 0.75):F4}]"));
+        output.WriteLine(F($"  decode step (piece interval): {Median(stepRatios):F4} [{Quantile(stepRatios, 0.25):F4}, {Quantile(stepRatios, 0.75):F4}]; pooled median step raw {Median(rawSteps) * 1000:F3} ms, client {Median(sdkSteps) * 1000:F3} ms, ratio {Median(rawSteps) / Median(sdkSteps):F4}"));
+        output.WriteLine(F($"  time to first piece:          {Median(firstRatios):F4} [{Quantile(firstRatios, 0.25):F4}, {Quantile(firstRatios, 0.75):F4}]"));
     }
 
-    private static int Raw(Model model, Tokenizer tokenizer, int[] prompt, int tokens)
+    private static int Raw(Model model, Tokenizer tokenizer, int[] prompt, int tokens, List<double>? pieces = null)
     {
+        var watch = Stopwatch.StartNew();
         using var parameters = new GeneratorParams(model);
         parameters.SetSearchOption("max_length", prompt.Length + tokens);
         using var generator = new Generator(model, parameters);
@@ -94,7 +126,13 @@ internal sealed class OverheadBenchmark : IBenchmark
         while (n < tokens && !generator.IsDone())
         {
             generator.GenerateNextToken();
-            chars += stream.Decode(generator.GetNextTokens()[0]).Length;
+            string text = stream.Decode(generator.GetNextTokens()[0]);
+            if (text.Length > 0)
+            {
+                pieces?.Add(watch.Elapsed.TotalSeconds);
+            }
+
+            chars += text.Length;
             n++;
         }
 
@@ -102,11 +140,17 @@ internal sealed class OverheadBenchmark : IBenchmark
         return n;
     }
 
-    private static async Task<int> StreamAsync(IChatClient client, IEnumerable<ChatMessage> messages, ChatOptions options)
+    private static async Task<int> StreamAsync(IChatClient client, IEnumerable<ChatMessage> messages, ChatOptions options, List<double>? pieces = null)
     {
         int count = 0;
+        var watch = Stopwatch.StartNew();
         await foreach (var update in client.GetStreamingResponseAsync(messages, options))
         {
+            if (update.Text.Length > 0)
+            {
+                pieces?.Add(watch.Elapsed.TotalSeconds);
+            }
+
             foreach (var usage in update.Contents.OfType<UsageContent>())
             {
                 count = (int)usage.Details.OutputTokenCount!.Value;
@@ -116,9 +160,17 @@ internal sealed class OverheadBenchmark : IBenchmark
         return count;
     }
 
-    private static double Median(List<double> values)
+    private static List<double> Intervals(List<double> times) => [.. times.Skip(1).Select((t, i) => t - times[i])];
+
+    private static double Median(List<double> values) => Quantile(values, 0.5);
+
+    /// <summary>The <paramref name="q"/> quantile with linear interpolation between the nearest ranks.</summary>
+    private static double Quantile(List<double> values, double q)
     {
         var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+        double position = q * (sorted.Count - 1);
+        int below = (int)Math.Floor(position);
+        int above = Math.Min(below + 1, sorted.Count - 1);
+        return sorted[below] + ((position - below) * (sorted[above] - sorted[below]));
     }
 }
