@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
 using Phi3.OnnxSdk.Tests.Hub;
 
 namespace Phi3.OnnxSdk.Cli.Tests;
@@ -39,6 +41,73 @@ public sealed class DownloadProcessTests
             var answer = await Phi3Process.RunAsync(string.Empty, "--catalog", catalog, "--cache-dir", cache, "--offline", "-n", "3", "Hello");
             Assert.True(answer.ExitCode == 0, answer.ToString());
             Assert.NotEmpty(answer.Stdout.Trim());
+        }
+        finally
+        {
+            Directory.Delete(temp, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Download_TwoProcessesIntoOneEmptyCache_FetchTheWeightsOnceAndBothSucceed()
+    {
+        await using var hub = new FakeHub();
+        var repo = SyntheticHubModel.Publish(hub, RepoId, Subfolder);
+        var weights = repo.Files[$"{Subfolder}/model.onnx"];
+
+        // The weights' bytes are held until both processes have asked for them, and their last 512 KiB trickle
+        // (about a second), so the second process reaches the blob's lock while the first is still downloading.
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        weights.BodyGate = gate.Task;
+        weights.TrickleAfterBytes = weights.Content.Length - (512 * 1024);
+        weights.TrickleChunk = 32 * 1024;
+        weights.TrickleDelay = TimeSpan.FromMilliseconds(60);
+
+        string temp = Directory.CreateTempSubdirectory("phi3-cli-download-").FullName;
+        try
+        {
+            string catalog = Path.Combine(temp, "catalog.json");
+            File.WriteAllText(catalog, SyntheticHubModel.Catalog("phi3-synthetic", SyntheticHubModel.HubSource(RepoId, Subfolder)));
+            string cache = Path.Combine(temp, "hub");
+            var online = new Dictionary<string, string?> { ["HF_ENDPOINT"] = hub.Endpoint.ToString(), ["HF_HUB_OFFLINE"] = null };
+            string[] args = ["download", "--catalog", catalog, "--cache-dir", cache, "--assume", "cpu:8GB"];
+
+            using var first = Phi3Process.Start(online, args);
+            using var second = Phi3Process.Start(online, args);
+            first.CloseInput();
+            second.CloseInput();
+
+            var waiting = Stopwatch.StartNew();
+            while (hub.Requests.Count(r => r.Method == "HEAD" && r.FilePath == weights.Path) < 2)
+            {
+                if (waiting.Elapsed > Phi3Process.Timeout || first.HasExited || second.HasExited)
+                {
+                    Assert.Fail($"Both processes should have resolved the weights by now. first: {first.Stderr} second: {second.Stderr}");
+                }
+
+                await Task.Delay(20);
+            }
+
+            gate.SetResult();
+            var results = await Task.WhenAll(first.WaitForExitAsync(), second.WaitForExitAsync());
+
+            Assert.All(results, r => Assert.True(r.ExitCode == 0, r.ToString()));
+            string folder = results[0].Stdout.Trim().Split('\n')[^1];
+            Assert.Equal(folder, results[1].Stdout.Trim().Split('\n')[^1]);
+            string repoDirectory = Path.Combine(cache, "models--contoso--phi3-synthetic-onnx");
+            string blob = Path.Combine(repoDirectory, "blobs", weights.Sha256);
+            Assert.Equal(weights.Sha256, Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(blob))));
+            foreach (string file in SyntheticHubModel.Files)
+            {
+                Assert.Equal(repo.Files[$"{Subfolder}/{file}"].Content, File.ReadAllBytes(Path.Combine(folder, file)));
+            }
+
+            Assert.Empty(Directory.GetFiles(repoDirectory, "*.incomplete", SearchOption.AllDirectories));
+            Assert.Empty(Directory.GetFiles(repoDirectory, "*.tmp", SearchOption.AllDirectories));
+
+            // The second process waited for the lock and then found the verified blob: the weights crossed the wire once.
+            Assert.InRange(hub.BytesServedFor(weights.Path), weights.Content.Length, weights.Content.Length + (64 * 1024));
+            Assert.InRange(hub.BytesServed, repo.Files.Values.Sum(f => (long)f.Content.Length), repo.Files.Values.Sum(f => (long)f.Content.Length) + (64 * 1024));
         }
         finally
         {

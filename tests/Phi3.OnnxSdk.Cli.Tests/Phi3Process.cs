@@ -61,6 +61,8 @@ internal sealed class Phi3Process : IDisposable
 
     public int Id => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
     public string Stdout
     {
         get

@@ -65,6 +65,28 @@ public sealed class HubClientOptions
     /// </summary>
     public TimeSpan? ProgressInterval { get; set; }
 
+    /// <summary>
+    /// Gets or sets how a verified blob appears at its snapshot path. <see langword="null"/> (the default) or
+    /// <see langword="true"/>: a relative symbolic link, as huggingface_hub makes, with a copy of the blob instead
+    /// wherever the operating system refuses the link (Windows without Developer Mode, some network or FAT volumes).
+    /// <see langword="false"/>: always a copy, so the snapshot holds regular files (twice the disk space); a snapshot
+    /// entry that is a link, or a copy of the wrong size, is replaced by a copy.
+    /// </summary>
+    /// <remarks>Copies are checked by size when reused; set <see cref="VerifyCachedFiles"/> to check their hash too.</remarks>
+    public bool? UseSymbolicLinks { get; set; }
+
+    /// <summary>
+    /// Gets or sets whether files already in the cache are hashed again before they are trusted. When
+    /// <see langword="true"/>, a cached blob (and a snapshot copy of it) whose SHA-256 (LFS files) or git blob id
+    /// (files of a listed folder) does not match what the hub announces is logged as a warning and replaced: the blob
+    /// is downloaded again, the copy made again from the verified blob.
+    /// Default: <see langword="false"/>: a cached file of the right size is trusted, as huggingface_hub does. Costs
+    /// a full read of every cached file on each download. Files whose hash the hub does not announce (those asked
+    /// for by name that are not LFS files) are checked by size only, and the cache is not re-hashed when it is used
+    /// without the hub (offline, or the hub unreachable).
+    /// </summary>
+    public bool? VerifyCachedFiles { get; set; }
+
     /// <summary>Gets or sets the logger. Default: none. The token never appears in log messages.</summary>
     public ILogger? Logger { get; set; }
 
@@ -73,6 +95,9 @@ public sealed class HubClientOptions
 
     /// <summary>Gets or sets the free-space probe, given the cache folder (tests replace it).</summary>
     internal Func<string, long>? FreeSpaceProbe { get; set; }
+
+    /// <summary>Gets or sets what makes a symbolic link, given the link path and its target (tests replace it).</summary>
+    internal Action<string, string>? SymbolicLinkFactory { get; set; }
 
     /// <summary>Returns a shallow copy.</summary>
     internal HubClientOptions Clone() => (HubClientOptions)MemberwiseClone();

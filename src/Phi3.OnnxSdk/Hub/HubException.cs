@@ -28,4 +28,10 @@ public class HubException : Exception
 
     /// <summary>Gets the HTTP status code of the failing answer, or <see langword="null"/> when there was none.</summary>
     public System.Net.HttpStatusCode? StatusCode { get; init; }
+
+    /// <summary>
+    /// Gets a value indicating whether the hub could not be reached or kept failing (a refused connection, a DNS
+    /// failure, a time-out, 408, 429 or 5xx) until the retries ran out, as opposed to refusing the request.
+    /// </summary>
+    internal bool HubUnavailable { get; init; }
 }

@@ -34,4 +34,10 @@ internal static partial class HubLog
 
     [LoggerMessage(EventId = 5010, Level = LogLevel.Warning, Message = "Could not read the free space of {Directory}: {Reason}; skipping the disk-space check")]
     public static partial void FreeSpaceUnknown(ILogger logger, string directory, string reason);
+
+    [LoggerMessage(EventId = 5011, Level = LogLevel.Warning, Message = "The hub {Endpoint} could not be reached ({Reason}); using the cached snapshot {Commit} of {RepoId}@{Revision}, which may be out of date")]
+    public static partial void UsingCachedSnapshot(ILogger logger, Uri endpoint, string reason, string commit, string repoId, string revision);
+
+    [LoggerMessage(EventId = 5012, Level = LogLevel.Warning, Message = "The cached {What} of {RepoPath} fails its check: expected {Algorithm} {Expected}, got {Actual}; replacing it")]
+    public static partial void CachedFileCorrupt(ILogger logger, string what, string repoPath, string algorithm, string expected, string actual);
 }

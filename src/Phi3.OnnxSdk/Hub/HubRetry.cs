@@ -50,6 +50,7 @@ internal static class HubRetry
                     failure)
                 {
                     StatusCode = status,
+                    HubUnavailable = true,
                 };
             }
 

@@ -9,7 +9,7 @@ internal sealed class HubSettings
 {
     internal static readonly Uri DefaultEndpoint = new("https://huggingface.co");
 
-    private HubSettings(Uri endpoint, string? token, string cacheDirectory, bool offline, int maxParallelDownloads, int maxRetries, TimeSpan retryDelay, TimeSpan timeout, TimeSpan progressInterval, ILogger logger, Func<string, long> freeSpaceProbe)
+    private HubSettings(Uri endpoint, string? token, string cacheDirectory, bool offline, int maxParallelDownloads, int maxRetries, TimeSpan retryDelay, TimeSpan timeout, TimeSpan progressInterval, bool useSymbolicLinks, bool verifyCachedFiles, ILogger logger, Func<string, long> freeSpaceProbe, Action<string, string> symbolicLinkFactory)
     {
         Endpoint = endpoint;
         Token = token;
@@ -20,8 +20,11 @@ internal sealed class HubSettings
         RetryDelay = retryDelay;
         Timeout = timeout;
         ProgressInterval = progressInterval;
+        UseSymbolicLinks = useSymbolicLinks;
+        VerifyCachedFiles = verifyCachedFiles;
         Logger = logger;
         FreeSpaceProbe = freeSpaceProbe;
+        SymbolicLinkFactory = symbolicLinkFactory;
     }
 
     public Uri Endpoint { get; }
@@ -42,9 +45,15 @@ internal sealed class HubSettings
 
     public TimeSpan ProgressInterval { get; }
 
+    public bool UseSymbolicLinks { get; }
+
+    public bool VerifyCachedFiles { get; }
+
     public ILogger Logger { get; }
 
     public Func<string, long> FreeSpaceProbe { get; }
+
+    public Action<string, string> SymbolicLinkFactory { get; }
 
     public static HubSettings Resolve(HubClientOptions options)
     {
@@ -87,12 +96,17 @@ internal sealed class HubSettings
             retryDelay,
             timeout,
             progressInterval,
+            options.UseSymbolicLinks ?? true,
+            options.VerifyCachedFiles ?? false,
             options.Logger ?? NullLogger.Instance,
-            options.FreeSpaceProbe ?? ProbeFreeSpace);
+            options.FreeSpaceProbe ?? ProbeFreeSpace,
+            options.SymbolicLinkFactory ?? CreateSymbolicLink);
     }
 
     internal static bool IsTrue(string? value) =>
         value is not null && value.Trim().ToUpperInvariant() is "1" or "TRUE" or "YES" or "ON";
+
+    private static void CreateSymbolicLink(string path, string target) => File.CreateSymbolicLink(path, target);
 
     private static long ProbeFreeSpace(string directory) => new DriveInfo(directory).AvailableFreeSpace;
 

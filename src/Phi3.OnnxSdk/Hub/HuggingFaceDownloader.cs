@@ -13,9 +13,15 @@ namespace Phi3.OnnxSdk.Hub;
 /// <remarks>
 /// <para>
 /// Files land in <c>{cache}/models--org--name/blobs/{etag}</c> and become visible as
-/// <c>snapshots/{commit}/{path}</c> (a symbolic link, or a copy where links are not allowed) only after their
-/// size and hash are verified. An interrupted download leaves <c>blobs/{etag}.incomplete</c>, which the next call
-/// continues with a range request.
+/// <c>snapshots/{commit}/{path}</c> (a symbolic link, or a copy where links are not allowed or
+/// <see cref="HubClientOptions.UseSymbolicLinks"/> is off) only after their size and hash are verified. An
+/// interrupted download leaves <c>blobs/{etag}.incomplete</c>, which the next call continues with a range request.
+/// </para>
+/// <para>
+/// When the hub cannot be reached while the revision is resolved (a refused connection, a DNS failure, a time-out,
+/// or 408, 429 or 5xx answers, after the retries) and the cache holds a snapshot of the revision (a commit hash, or
+/// a branch or tag whose ref is cached) with every requested file, that snapshot is returned and a warning is
+/// logged, as huggingface_hub does. 401, 403 and 404 answers never fall back to the cache.
 /// </para>
 /// <para>All members are thread-safe; <see cref="DownloadAsync"/> may run concurrently, also for the same files.</para>
 /// </remarks>
@@ -60,7 +66,7 @@ public sealed partial class HuggingFaceDownloader : IDisposable
     /// <exception cref="HubIntegrityException">A file's bytes or size did not match the expected hash or size.</exception>
     /// <exception cref="HubOfflineException">Offline mode is on and a requested file or the revision is not cached.</exception>
     /// <exception cref="InsufficientDiskSpaceException">The cache's volume lacks space for the bytes still to download.</exception>
-    /// <exception cref="HubException">The hub failed after all retries, or answered something unusable (including a listing whose path leaves the folder).</exception>
+    /// <exception cref="HubException">The hub could not be reached or failed after all retries (while resolving: and the cache holds no complete snapshot of the revision to use instead), or answered something unusable (including a listing whose path leaves the folder).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="ObjectDisposedException">The downloader was disposed.</exception>
     public async Task<HubSnapshot> DownloadAsync(HubDownloadRequest request, IProgress<DownloadProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -83,45 +89,18 @@ public sealed partial class HuggingFaceDownloader : IDisposable
             return FromCacheOnly(layout, request.RepoId, revision, requested, folder, progress);
         }
 
-        // 1. What to fetch: the listing of the folder, overlaid with the caller's files (their hashes win).
-        var wanted = new Dictionary<string, HubFile>(StringComparer.Ordinal);
-        if (folder is not null)
+        // 1-2. What to fetch, and its commit, etag and size. A hub that cannot be reached falls back to the cache.
+        HubFile[] files;
+        HubFileMetadata[] metadata;
+        try
         {
-            foreach (var listed in await _http.ListAsync(request.RepoId, revision, folder, cancellationToken).ConfigureAwait(false))
-            {
-                wanted[listed.Path] = listed;
-            }
-
-            if (wanted.Count == 0)
-            {
-                throw new HubNotFoundException($"The folder '{folder}' of {request.RepoId}@{revision} lists no files. Check the folder name and revision.");
-            }
+            (files, metadata) = await ResolveAsync(request.RepoId, revision, requested, folder, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HubException ex) when (ex.HubUnavailable)
+        {
+            return FromCacheWhenUnreachable(layout, request.RepoId, revision, requested, folder, progress, ex);
         }
 
-        foreach (var file in requested)
-        {
-            wanted[file.Path] = wanted.TryGetValue(file.Path, out var listed)
-                ? listed with { Sha256 = file.Sha256 ?? listed.Sha256, Size = file.Size ?? listed.Size }
-                : file;
-        }
-
-        HubLog.Resolving(_settings.Logger, request.RepoId, revision, wanted.Count, _settings.Endpoint);
-
-        // 2. HEAD every file: the first at the revision gives the commit, the others are asked at that commit.
-        var files = wanted.Values.ToArray();
-        var metadata = new HubFileMetadata[files.Length];
-        var commitRevision = revision;
-        var start = 0;
-        if (!HubPath.IsCommitHash(revision))
-        {
-            metadata[0] = await _http.GetMetadataAsync(request.RepoId, revision, files[0].Path, cancellationToken).ConfigureAwait(false);
-            commitRevision = metadata[0].Commit;
-            HubPath.ValidateRevision(commitRevision);
-            start = 1;
-        }
-
-        await Parallel.ForAsync(start, files.Length, Parallelism(cancellationToken), async (i, ct) =>
-            metadata[i] = await _http.GetMetadataAsync(request.RepoId, commitRevision, files[i].Path, ct).ConfigureAwait(false)).ConfigureAwait(false);
         var commit = metadata[0].Commit;
 
         // 3. Plan: check the hub against the caller's hashes, see what is cached, check the free space.
@@ -131,7 +110,7 @@ public sealed partial class HuggingFaceDownloader : IDisposable
             plan[i] = Plan(layout, request.RepoId, revision, files[i], metadata[i]);
         }
 
-        CheckFreeSpace(layout, request.RepoId, plan);
+        CheckFreeSpace(layout, request.RepoId, commit, plan);
         WriteRef(layout, revision, commit);
 
         // 4. Fetch what is missing, a bounded number of files at once.
@@ -296,13 +275,66 @@ public sealed partial class HuggingFaceDownloader : IDisposable
     [GeneratedRegex("^[0-9a-fA-F]{40}$", RegexOptions.CultureInvariant)]
     private static partial Regex GitOidRegex();
 
+    /// <summary>Lists the folder (when asked) and sends a HEAD for every file: the first at the revision, the others at its commit.</summary>
+    private async Task<(HubFile[] Files, HubFileMetadata[] Metadata)> ResolveAsync(string repoId, string revision, List<HubFile> requested, string? folder, CancellationToken cancellationToken)
+    {
+        // 1. What to fetch: the listing of the folder, overlaid with the caller's files (their hashes win).
+        var wanted = new Dictionary<string, HubFile>(StringComparer.Ordinal);
+        if (folder is not null)
+        {
+            foreach (var listed in await _http.ListAsync(repoId, revision, folder, cancellationToken).ConfigureAwait(false))
+            {
+                wanted[listed.Path] = listed;
+            }
+
+            if (wanted.Count == 0)
+            {
+                throw new HubNotFoundException($"The folder '{folder}' of {repoId}@{revision} lists no files. Check the folder name and revision.");
+            }
+        }
+
+        foreach (var file in requested)
+        {
+            wanted[file.Path] = wanted.TryGetValue(file.Path, out var listed)
+                ? listed with { Sha256 = file.Sha256 ?? listed.Sha256, Size = file.Size ?? listed.Size }
+                : file;
+        }
+
+        HubLog.Resolving(_settings.Logger, repoId, revision, wanted.Count, _settings.Endpoint);
+
+        // 2. HEAD every file: the first at the revision gives the commit, the others are asked at that commit.
+        var files = wanted.Values.ToArray();
+        var metadata = new HubFileMetadata[files.Length];
+        var commitRevision = revision;
+        var start = 0;
+        if (!HubPath.IsCommitHash(revision))
+        {
+            metadata[0] = await _http.GetMetadataAsync(repoId, revision, files[0].Path, cancellationToken).ConfigureAwait(false);
+            commitRevision = metadata[0].Commit;
+            HubPath.ValidateRevision(commitRevision);
+            start = 1;
+        }
+
+        await Parallel.ForAsync(start, files.Length, Parallelism(cancellationToken), async (i, ct) =>
+            metadata[i] = await _http.GetMetadataAsync(repoId, commitRevision, files[i].Path, ct).ConfigureAwait(false)).ConfigureAwait(false);
+
+        return (files, metadata);
+    }
+
     private ParallelOptions Parallelism(CancellationToken cancellationToken) =>
         new() { MaxDegreeOfParallelism = _settings.MaxParallelDownloads, CancellationToken = cancellationToken };
 
-    private void CheckFreeSpace(HubCacheLayout layout, string repoId, PlannedFile[] plan)
+    private void CheckFreeSpace(HubCacheLayout layout, string repoId, string commit, PlannedFile[] plan)
     {
-        // Blobs shared by several paths are counted once.
+        // Blobs shared by several paths are counted once; copies (when links are off) once per path.
         var needed = plan.Where(p => !p.Cached).DistinctBy(p => p.Etag).Sum(p => p.Size - p.PartialBytes);
+        if (!_settings.UseSymbolicLinks)
+        {
+            needed += plan
+                .Where(p => !SnapshotLinker.PointsTo(layout.SnapshotFilePath(commit, p.RepoPath), layout.BlobPath(p.Etag), linksAllowed: false))
+                .Sum(p => p.Size);
+        }
+
         if (needed <= 0)
         {
             return;
@@ -335,30 +367,57 @@ public sealed partial class HuggingFaceDownloader : IDisposable
     {
         var blob = layout.BlobPath(file.Etag);
         var pointer = layout.SnapshotFilePath(commit, file.RepoPath);
-        if (IsCompleteBlob(blob, file.Size))
+        var verify = _settings.VerifyCachedFiles && file.ExpectedHash is not null;
+        if (!verify && IsCompleteBlob(blob, file.Size))
         {
             HubLog.Cached(_settings.Logger, file.RepoPath, file.Etag);
-            SnapshotLinker.Link(blob, pointer, file.RepoPath, _settings.Logger);
+            SnapshotLinker.Link(blob, pointer, file.RepoPath, _settings);
             tracker.FileCached(file.RepoPath, file.Size);
             return;
         }
 
         using (await BlobLock.AcquireAsync(layout.LockPath(file.Etag), _settings.Logger, cancellationToken).ConfigureAwait(false))
         {
+            // Checked under the lock, so no other download is replacing the blob meanwhile.
+            if (verify && IsCompleteBlob(blob, file.Size) && !await MatchesAsync(blob, "blob", file, cancellationToken).ConfigureAwait(false))
+            {
+                File.Delete(blob);
+            }
+
             // Another thread or process may have finished this blob while we waited for the lock.
+            var downloaded = false;
             if (!IsCompleteBlob(blob, file.Size))
             {
                 await DownloadBlobAsync(layout, repoId, commit, file, tracker, cancellationToken).ConfigureAwait(false);
+                downloaded = true;
             }
             else
             {
                 tracker.FileStarted(file.RepoPath, file.Size, file.Size);
             }
 
-            SnapshotLinker.Link(blob, pointer, file.RepoPath, _settings.Logger);
+            // A copy in the snapshot is made again when its blob was just (re)downloaded, or fails the hash check.
+            var replaceCopy = downloaded
+                || (verify && SnapshotLinker.IsCopy(pointer) && SnapshotLinker.PointsTo(pointer, blob, linksAllowed: false)
+                    && !await MatchesAsync(pointer, "snapshot copy", file, cancellationToken).ConfigureAwait(false));
+            SnapshotLinker.Link(blob, pointer, file.RepoPath, _settings, replaceCopy);
         }
 
         tracker.FileCompleted(file.RepoPath, file.Size);
+    }
+
+    /// <summary>Hashes a cached file and tells whether it has the expected digest; logs a mismatch.</summary>
+    private async Task<bool> MatchesAsync(string path, string what, PlannedFile file, CancellationToken cancellationToken)
+    {
+        var actual = await BlobHasher.HashAsync(path, file, cancellationToken).ConfigureAwait(false);
+        if (string.Equals(actual, file.ExpectedHash, StringComparison.OrdinalIgnoreCase))
+        {
+            HubLog.Verified(_settings.Logger, file.RepoPath, file.HashAlgorithm!, actual);
+            return true;
+        }
+
+        HubLog.CachedFileCorrupt(_settings.Logger, what, file.RepoPath, file.HashAlgorithm!, file.ExpectedHash!, actual);
+        return false;
     }
 
     private async Task DownloadBlobAsync(HubCacheLayout layout, string repoId, string commit, PlannedFile file, ProgressTracker tracker, CancellationToken cancellationToken)
@@ -560,6 +619,61 @@ public sealed partial class HuggingFaceDownloader : IDisposable
 
     private static HubSnapshot FromCacheOnly(HubCacheLayout layout, string repoId, string revision, List<HubFile> requested, string? folder, IProgress<DownloadProgress>? progress)
     {
+        var paths = new Dictionary<string, string>(StringComparer.Ordinal);
+        var missing = new List<string>();
+        var commit = FindCachedSnapshot(layout, revision, requested, folder, paths, missing);
+        if (commit is null)
+        {
+            throw new HubOfflineException(
+                $"Offline mode is on (HF_HUB_OFFLINE or HubClientOptions.Offline) and the cache '{layout.RepoDirectory}' has no snapshot of {repoId}@{revision}. Download it once online, or turn offline mode off.");
+        }
+
+        if (missing.Count > 0)
+        {
+            throw new HubOfflineException(
+                $"Offline mode is on (HF_HUB_OFFLINE or HubClientOptions.Offline) and {repoId}@{revision} (commit {commit}) in '{layout.RepoDirectory}' lacks: {string.Join(", ", missing)}. Download it once online, or turn offline mode off.")
+            {
+                MissingFiles = missing,
+            };
+        }
+
+        return CachedSnapshot(layout, repoId, revision, commit, paths, progress);
+    }
+
+    /// <summary>
+    /// After the hub could not be reached (or kept failing) while resolving: the cached snapshot of the revision when
+    /// it holds every requested file, as huggingface_hub does, with a warning; otherwise an exception saying both.
+    /// </summary>
+    private HubSnapshot FromCacheWhenUnreachable(HubCacheLayout layout, string repoId, string revision, List<HubFile> requested, string? folder, IProgress<DownloadProgress>? progress, HubException failure)
+    {
+        var cause = (failure.InnerException ?? failure).Message;
+        var paths = new Dictionary<string, string>(StringComparer.Ordinal);
+        var missing = new List<string>();
+        var commit = FindCachedSnapshot(layout, revision, requested, folder, paths, missing);
+        if (commit is null || missing.Count > 0)
+        {
+            var cached = commit is null
+                ? $"the cache '{layout.RepoDirectory}' holds no snapshot of {repoId}@{revision}"
+                : $"the cached snapshot of {repoId}@{revision} (commit {commit}) in '{layout.RepoDirectory}' lacks {string.Join(", ", missing)}";
+            throw new HubException(
+                $"The hub {_settings.Endpoint} could not be reached ({cause}), and nothing usable is cached: {cached}. Check the network connection, the proxy and HF_ENDPOINT, then try again.",
+                failure)
+            {
+                StatusCode = failure.StatusCode,
+                HubUnavailable = true,
+            };
+        }
+
+        HubLog.UsingCachedSnapshot(_settings.Logger, _settings.Endpoint, cause, commit, repoId, revision);
+        return CachedSnapshot(layout, repoId, revision, commit, paths, progress);
+    }
+
+    /// <summary>
+    /// Finds the cached snapshot of <paramref name="revision"/> (a commit hash, or the commit its ref names) and the
+    /// requested files in it. Returns the commit, or <see langword="null"/> when no snapshot of the revision is cached.
+    /// </summary>
+    private static string? FindCachedSnapshot(HubCacheLayout layout, string revision, List<HubFile> requested, string? folder, Dictionary<string, string> paths, List<string> missing)
+    {
         string? commit = null;
         if (HubPath.IsCommitHash(revision))
         {
@@ -572,13 +686,10 @@ public sealed partial class HuggingFaceDownloader : IDisposable
 
         if (commit is null || !HubPath.IsCommitHash(commit) || !Directory.Exists(layout.SnapshotDirectory(commit)))
         {
-            throw new HubOfflineException(
-                $"Offline mode is on (HF_HUB_OFFLINE or HubClientOptions.Offline) and the cache '{layout.RepoDirectory}' has no snapshot of {repoId}@{revision}. Download it once online, or turn offline mode off.");
+            return null;
         }
 
         var snapshot = layout.SnapshotDirectory(commit);
-        var paths = new Dictionary<string, string>(StringComparer.Ordinal);
-        var missing = new List<string>();
         if (folder is not null)
         {
             var folderPath = folder.Length == 0 ? snapshot : layout.SnapshotFilePath(commit, folder);
@@ -615,15 +726,11 @@ public sealed partial class HuggingFaceDownloader : IDisposable
             }
         }
 
-        if (missing.Count > 0)
-        {
-            throw new HubOfflineException(
-                $"Offline mode is on (HF_HUB_OFFLINE or HubClientOptions.Offline) and {repoId}@{revision} (commit {commit}) in '{layout.RepoDirectory}' lacks: {string.Join(", ", missing)}. Download it once online, or turn offline mode off.")
-            {
-                MissingFiles = missing,
-            };
-        }
+        return commit;
+    }
 
+    private static HubSnapshot CachedSnapshot(HubCacheLayout layout, string repoId, string revision, string commit, Dictionary<string, string> paths, IProgress<DownloadProgress>? progress)
+    {
         var total = paths.Values.Sum(LengthOf);
         progress?.Report(new DownloadProgress
         {
@@ -636,6 +743,6 @@ public sealed partial class HuggingFaceDownloader : IDisposable
             FileCount = paths.Count,
             EstimatedTimeRemaining = TimeSpan.Zero,
         });
-        return new HubSnapshot(repoId, revision, commit, snapshot, paths, 0);
+        return new HubSnapshot(repoId, revision, commit, layout.SnapshotDirectory(commit), paths, 0);
     }
 }

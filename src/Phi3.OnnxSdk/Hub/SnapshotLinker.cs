@@ -1,16 +1,20 @@
-using Microsoft.Extensions.Logging;
-
 namespace Phi3.OnnxSdk.Hub;
 
 /// <summary>
 /// Makes a verified blob visible at its snapshot path, atomically: a relative symbolic link (as huggingface_hub
-/// makes) or, where links are not allowed, a copy; built under a temporary name and renamed into place.
+/// makes) or a copy (where links are not allowed, or always when <see cref="HubSettings.UseSymbolicLinks"/> is off);
+/// built under a temporary name and renamed into place.
 /// </summary>
 internal static class SnapshotLinker
 {
-    public static void Link(string blobPath, string pointerPath, string repoPath, ILogger logger)
+    /// <summary>
+    /// Shows <paramref name="blobPath"/> at <paramref name="pointerPath"/>, unless it already does. With
+    /// <paramref name="replaceCopy"/>, a copy is made again even when one of the right size is there (its blob was
+    /// just downloaded again, or the copy failed a hash check); a link to the blob is always kept.
+    /// </summary>
+    public static void Link(string blobPath, string pointerPath, string repoPath, HubSettings settings, bool replaceCopy = false)
     {
-        if (PointsTo(pointerPath, blobPath))
+        if (PointsTo(pointerPath, blobPath, settings.UseSymbolicLinks) && !(replaceCopy && IsCopy(pointerPath)))
         {
             return;
         }
@@ -20,13 +24,22 @@ internal static class SnapshotLinker
         var temporary = Path.Combine(directory, $".{Path.GetFileName(pointerPath)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            try
+            var linked = false;
+            if (settings.UseSymbolicLinks)
             {
-                File.CreateSymbolicLink(temporary, Path.GetRelativePath(directory, blobPath));
+                try
+                {
+                    settings.SymbolicLinkFactory(temporary, Path.GetRelativePath(directory, blobPath));
+                    linked = true;
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or PlatformNotSupportedException)
+                {
+                    HubLog.CopyingInsteadOfLink(settings.Logger, repoPath, ex.Message);
+                }
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or PlatformNotSupportedException)
+
+            if (!linked)
             {
-                HubLog.CopyingInsteadOfLink(logger, repoPath, ex.Message);
                 File.Copy(blobPath, temporary, overwrite: true);
             }
 
@@ -41,16 +54,26 @@ internal static class SnapshotLinker
         }
     }
 
-    /// <summary>Tells whether a snapshot path already shows the blob (a link to it, or a copy of the same size).</summary>
-    public static bool PointsTo(string pointerPath, string blobPath)
+    /// <summary>
+    /// Tells whether a snapshot path already shows the blob: a copy of the same size, or (when links are allowed)
+    /// a symbolic link to it.
+    /// </summary>
+    public static bool PointsTo(string pointerPath, string blobPath, bool linksAllowed)
     {
         var pointer = new FileInfo(pointerPath);
         if (pointer.LinkTarget is { } target)
         {
             var resolved = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(pointerPath)!, target));
-            return string.Equals(resolved, Path.GetFullPath(blobPath), StringComparison.Ordinal) && File.Exists(blobPath);
+            return linksAllowed && string.Equals(resolved, Path.GetFullPath(blobPath), StringComparison.Ordinal) && File.Exists(blobPath);
         }
 
         return pointer.Exists && File.Exists(blobPath) && pointer.Length == new FileInfo(blobPath).Length;
+    }
+
+    /// <summary>Tells whether a snapshot path holds a regular file (a copy) rather than a symbolic link.</summary>
+    public static bool IsCopy(string pointerPath)
+    {
+        var pointer = new FileInfo(pointerPath);
+        return pointer.Exists && pointer.LinkTarget is null;
     }
 }

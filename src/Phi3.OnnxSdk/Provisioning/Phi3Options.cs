@@ -35,7 +35,7 @@ public sealed class Phi3Options
     /// <summary>Gets or sets a catalog file whose entries are merged over the shipped <c>models.json</c>. Default: none.</summary>
     public string? CatalogPath { get; set; }
 
-    /// <summary>Gets or sets the Hugging Face download settings (endpoint, token, cache, offline). Never <see langword="null"/> after construction.</summary>
+    /// <summary>Gets or sets the Hugging Face download settings (endpoint, token, cache, offline, symbolic links or copies, re-hashing of cached files). Never <see langword="null"/> after construction.</summary>
     public HubClientOptions Hub { get; set; } = new();
 
     /// <summary>Gets or sets the chat client settings. Never <see langword="null"/> after construction.</summary>

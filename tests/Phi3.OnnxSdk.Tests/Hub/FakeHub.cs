@@ -10,7 +10,8 @@ namespace Phi3.OnnxSdk.Tests.Hub;
 /// <summary>
 /// A minimal Hugging Face hub on 127.0.0.1, over raw sockets (HTTP/1.1, one request per connection): resolve with
 /// HEAD and GET, a redirect of LFS files to a second "CDN" listener, Range, the tree listing with Link pagination,
-/// the hub's headers, and fault injection (statuses, dropped connections, wrong bytes, ignored ranges, trickles).
+/// the hub's headers, and fault injection (statuses, dropped connections, wrong bytes, ignored ranges, trickles,
+/// held bodies, a hub that never answers).
 /// </summary>
 internal sealed class FakeHub : IAsyncDisposable
 {
@@ -21,6 +22,7 @@ internal sealed class FakeHub : IAsyncDisposable
     private readonly ConcurrentDictionary<string, FakeHubRepo> _repos = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<FakeHubRequest> _requests = new();
     private readonly ConcurrentDictionary<Task, bool> _connections = new();
+    private readonly ConcurrentDictionary<string, long> _bytesServedByFile = new(StringComparer.Ordinal);
     private readonly Task _hubLoop;
     private readonly Task _cdnLoop;
     private long _bytesServed;
@@ -47,6 +49,12 @@ internal sealed class FakeHub : IAsyncDisposable
     /// <summary>Gets the body bytes sent so far, over all requests.</summary>
     public long BytesServed => Interlocked.Read(ref _bytesServed);
 
+    /// <summary>
+    /// Gets or sets whether the hub (not the CDN) accepts connections and reads requests but never answers, like a
+    /// hub behind a black-holing network; requests are still recorded.
+    /// </summary>
+    public bool Unresponsive { get; set; }
+
     /// <summary>Gets the most bodies that were being sent at the same time.</summary>
     public int MaxConcurrentBodies => Volatile.Read(ref _maxActiveBodies);
 
@@ -58,6 +66,19 @@ internal sealed class FakeHub : IAsyncDisposable
         new Random(seed).NextBytes(bytes);
         return bytes;
     }
+
+    /// <summary>Returns an address on 127.0.0.1 where nothing listens (connections are refused).</summary>
+    public static Uri ClosedEndpoint()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return new Uri($"http://127.0.0.1:{port}");
+    }
+
+    /// <summary>Gets the body bytes of one file sent so far (resolve and CDN answers, all requests).</summary>
+    public long BytesServedFor(string filePath) => _bytesServedByFile.TryGetValue(filePath, out var bytes) ? bytes : 0;
 
     public FakeHubRepo AddRepo(string id)
     {
@@ -225,6 +246,13 @@ internal sealed class FakeHub : IAsyncDisposable
             return;
         }
 
+        if (Unresponsive)
+        {
+            _requests.Enqueue(new FakeHubRequest(method, false, target, range, authorization, null));
+            await Task.Delay(Timeout.Infinite, ct);
+            return;
+        }
+
         if (segments.Length >= 5 && segments[0] == "api" && segments[1] == "models" && segments[4] == "tree")
         {
             // /api/models/{org}/{name}/tree/{rev}/{folder...}
@@ -347,6 +375,11 @@ internal sealed class FakeHub : IAsyncDisposable
 
         try
         {
+            if (file.BodyGate is { } gate)
+            {
+                await gate.WaitAsync(ct);
+            }
+
             long sent = 0;
             var remaining = content.Length - start;
             var drop = file.DropAfterBytes;
@@ -379,6 +412,7 @@ internal sealed class FakeHub : IAsyncDisposable
                 await stream.WriteAsync(content.AsMemory((int)(start + sent), chunk), ct);
                 sent += chunk;
                 Interlocked.Add(ref _bytesServed, chunk);
+                _bytesServedByFile.AddOrUpdate(file.Path, chunk, (_, served) => served + chunk);
             }
         }
         finally

@@ -48,6 +48,9 @@ internal sealed class FakeHubFile
     /// <summary>Serves zeros instead of the content (same length, headers unchanged).</summary>
     public bool ServeWrongBytes { get; set; }
 
+    /// <summary>When set, bodies of this file wait for this task after their headers, before their first byte.</summary>
+    public Task? BodyGate { get; set; }
+
     /// <summary>Answers range requests with 200 and the whole file.</summary>
     public bool IgnoreRange { get; set; }
 

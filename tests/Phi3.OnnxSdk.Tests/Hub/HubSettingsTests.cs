@@ -98,4 +98,22 @@ public class HubSettingsTests
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => Resolve([], new HubClientOptions { MaxParallelDownloads = 0 }));
     }
+
+    [Fact]
+    public void Resolve_NoLinkOrVerifyOptions_LinksAndTrustsCachedFiles()
+    {
+        var settings = Resolve([]);
+
+        Assert.True(settings.UseSymbolicLinks);
+        Assert.False(settings.VerifyCachedFiles);
+    }
+
+    [Fact]
+    public void Resolve_LinksOffAndVerifyOn_AreHonoured()
+    {
+        var settings = Resolve([], new HubClientOptions { UseSymbolicLinks = false, VerifyCachedFiles = true });
+
+        Assert.False(settings.UseSymbolicLinks);
+        Assert.True(settings.VerifyCachedFiles);
+    }
 }

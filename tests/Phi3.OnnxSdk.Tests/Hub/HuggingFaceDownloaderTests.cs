@@ -475,6 +475,369 @@ public sealed class HuggingFaceDownloaderTests : IAsyncLifetime, IDisposable
         Assert.Equal(2, _hub.MaxConcurrentBodies);
     }
 
+    [Fact]
+    public async Task DownloadAsync_SymbolicLinksOff_SnapshotHoldsRegularCopiesOfTheBlobs()
+    {
+        using var downloader = Create(new HubClientOptions { UseSymbolicLinks = false });
+
+        var snapshot = await downloader.DownloadAsync(Request(Weights, Graph, Config));
+
+        foreach (var path in new[] { Weights, Graph, Config })
+        {
+            var file = _repo.Files[path];
+            var pointer = new FileInfo(snapshot.LocalPaths[path]);
+            Assert.Null(pointer.LinkTarget);
+            Assert.False(pointer.Attributes.HasFlag(FileAttributes.ReparsePoint));
+            Assert.Equal(file.Content, File.ReadAllBytes(pointer.FullName));
+            Assert.Equal(file.Content, File.ReadAllBytes(Path.Combine(BlobsDirectory, file.Etag)));
+        }
+
+        Assert.Empty(Directory.GetFiles(snapshot.Directory, "*.tmp", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task DownloadAsync_SymbolicLinksOffAndCached_SecondDownloadMakesNoGetForTheWeights()
+    {
+        var options = new HubClientOptions { UseSymbolicLinks = false };
+        using (var downloader = Create(options))
+        {
+            await downloader.DownloadAsync(Request(Weights, Config));
+        }
+
+        var gets = _hub.CountGets(Weights);
+        var served = _hub.BytesServed;
+        using var again = Create(new HubClientOptions { UseSymbolicLinks = false });
+
+        var snapshot = await again.DownloadAsync(Request(Weights, Config));
+
+        Assert.Equal(gets, _hub.CountGets(Weights));
+        Assert.Equal(served, _hub.BytesServed);
+        Assert.Equal(0, snapshot.BytesDownloaded);
+        Assert.Null(new FileInfo(snapshot.LocalPaths[Weights]).LinkTarget);
+        Assert.Equal(_repo.Files[Weights].Content, File.ReadAllBytes(snapshot.LocalPaths[Weights]));
+    }
+
+    [Fact]
+    public async Task DownloadAsync_OfflineAfterCopyingDownload_ReturnsTheCopiedSnapshot()
+    {
+        string copied;
+        using (var online = Create(new HubClientOptions { UseSymbolicLinks = false }))
+        {
+            copied = (await online.DownloadAsync(Request(Weights, Config))).LocalPaths[Weights];
+        }
+
+        var requests = _hub.Requests.Count;
+        using var offline = Create(new HubClientOptions { Offline = true, Endpoint = FakeHub.ClosedEndpoint() });
+
+        var snapshot = await offline.DownloadAsync(Request(Weights, Config) with { Files = [new HubFile(Weights) { Size = 300_000 }, new HubFile(Config)] });
+
+        Assert.Equal(copied, snapshot.LocalPaths[Weights]);
+        Assert.Null(new FileInfo(snapshot.LocalPaths[Weights]).LinkTarget);
+        Assert.Equal(_repo.Files[Weights].Content, File.ReadAllBytes(snapshot.LocalPaths[Weights]));
+        Assert.Equal(_repo.Files[Config].Content, File.ReadAllBytes(snapshot.LocalPaths[Config]));
+        Assert.Equal(requests, _hub.Requests.Count);
+    }
+
+    [Fact]
+    public async Task DownloadAsync_SnapshotCopyOfWrongSize_IsReplacedWithoutDownloading()
+    {
+        using var downloader = Create(new HubClientOptions { UseSymbolicLinks = false });
+        var pointer = (await downloader.DownloadAsync(Request(Weights))).LocalPaths[Weights];
+        await File.WriteAllBytesAsync(pointer, new byte[1234]);
+        var gets = _hub.CountGets(Weights);
+
+        var snapshot = await downloader.DownloadAsync(Request(Weights));
+
+        Assert.Equal(pointer, snapshot.LocalPaths[Weights]);
+        Assert.Null(new FileInfo(pointer).LinkTarget);
+        Assert.Equal(_repo.Files[Weights].Content, File.ReadAllBytes(pointer));
+        Assert.Equal(gets, _hub.CountGets(Weights));
+        Assert.Equal(0, snapshot.BytesDownloaded);
+    }
+
+    [Fact]
+    public async Task DownloadAsync_SymbolicLinksOffAfterLinkingDownload_ReplacesTheLinksWithCopies()
+    {
+        using (var linking = Create())
+        {
+            var linked = await linking.DownloadAsync(Request(Weights));
+            Assert.NotNull(new FileInfo(linked.LocalPaths[Weights]).LinkTarget);
+        }
+
+        using var copying = Create(new HubClientOptions { UseSymbolicLinks = false });
+        var snapshot = await copying.DownloadAsync(Request(Weights));
+
+        Assert.Null(new FileInfo(snapshot.LocalPaths[Weights]).LinkTarget);
+        Assert.Equal(_repo.Files[Weights].Content, File.ReadAllBytes(snapshot.LocalPaths[Weights]));
+        Assert.Equal(1, _hub.Requests.Count(r => r.Cdn && r.FilePath == Weights));
+    }
+
+    [Fact]
+    public async Task DownloadAsync_OperatingSystemRefusesLinks_CopiesAndLogsWhy()
+    {
+        var attempts = 0;
+        var options = new HubClientOptions
+        {
+            SymbolicLinkFactory = (_, _) =>
+            {
+                Interlocked.Increment(ref attempts);
+                throw new IOException("Operation not permitted");
+            },
+        };
+        using var downloader = Create(options);
+
+        var snapshot = await downloader.DownloadAsync(Request(Weights, Config));
+
+        Assert.Equal(2, attempts);
+        Assert.All(snapshot.LocalPaths.Values, p => Assert.Null(new FileInfo(p).LinkTarget));
+        Assert.Equal(_repo.Files[Weights].Content, File.ReadAllBytes(snapshot.LocalPaths[Weights]));
+        Assert.Contains(_log.Messages, m => m.Contains("Operation not permitted", StringComparison.Ordinal) && m.Contains(Weights, StringComparison.Ordinal));
+
+        // The copies are kept on the next call: no new link attempt, no new download.
+        var again = await downloader.DownloadAsync(Request(Weights, Config));
+        Assert.Equal(2, attempts);
+        Assert.Equal(0, again.BytesDownloaded);
+    }
+
+    [Fact]
+    public async Task DownloadAsync_SymbolicLinksOffAndNotEnoughSpaceForTheCopies_ThrowsCountingThem()
+    {
+        using var downloader = Create(new HubClientOptions { UseSymbolicLinks = false, FreeSpaceProbe = _ => 400_000 });
+
+        var ex = await Assert.ThrowsAsync<InsufficientDiskSpaceException>(() => downloader.DownloadAsync(Request(Weights)));
+
+        Assert.Equal(600_000, ex.RequiredBytes);
+        Assert.DoesNotContain(_hub.Requests, r => r.Method == "GET");
+    }
+
+    [Fact]
+    public async Task DownloadAsync_HubUnreachableWithCachedSnapshot_ReturnsItAndWarnsNamingTheEndpointAndCause()
+    {
+        HubSnapshot cached;
+        using (var online = Create())
+        {
+            cached = await online.DownloadAsync(Request(Weights, Config));
+        }
+
+        var closed = FakeHub.ClosedEndpoint();
+        using var downloader = Create(new HubClientOptions { Endpoint = closed, MaxRetries = 0 });
+
+        var snapshot = await downloader.DownloadAsync(Request(Weights, Config));
+
+        Assert.Equal(cached.Directory, snapshot.Directory);
+        Assert.Equal(_repo.Commit, snapshot.CommitHash);
+        Assert.Equal(cached.LocalPaths, snapshot.LocalPaths);
+        Assert.Equal(0, snapshot.BytesDownloaded);
+        var warning = Assert.Single(_log.Messages, m => m.StartsWith("Warning:", StringComparison.Ordinal) && m.Contains("could not be reached", StringComparison.Ordinal));
+        Assert.Contains(closed.ToString(), warning, StringComparison.Ordinal);
+        Assert.Contains("refused", warning, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(_repo.Commit, warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DownloadAsync_HubTimesOutWithCachedCommit_ReturnsThatSnapshotAfterTheRetries()
+    {
+        using (var online = Create())
+        {
+            await online.DownloadAsync(Request(Weights));
+        }
+
+        File.Delete(Path.Combine(RepoDirectory, "refs", "main"));
+        _hub.Unresponsive = true;
+        using var downloader = Create(new HubClientOptions { MaxRetries = 1, Timeout = TimeSpan.FromMilliseconds(200) });
+
+        var snapshot = await downloader.DownloadAsync(Request(Weights) with { Revision = _repo.Commit });
+
+        Assert.Equal(_repo.Commit, snapshot.CommitHash);
+        Assert.Equal(_repo.Files[Weights].Content, File.ReadAllBytes(snapshot.LocalPaths[Weights]));
+        Assert.Equal(2, _hub.Requests.Count(r => r.Method == "HEAD" && r.Target.Contains(Weights, StringComparison.Ordinal) && r.FilePath is null));
+        Assert.Contains(_log.Messages, m => m.StartsWith("Warning:", StringComparison.Ordinal) && m.Contains("did not answer within", StringComparison.Ordinal) && m.Contains(_hub.Endpoint.ToString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task DownloadAsync_HubUnreachableWithCachedFolder_ReturnsTheCachedFolder()
+    {
+        using (var online = Create())
+        {
+            await online.DownloadAsync(new HubDownloadRequest { RepoId = RepoId, Folder = "cpu" });
+        }
+
+        using var downloader = Create(new HubClientOptions { Endpoint = FakeHub.ClosedEndpoint(), MaxRetries = 0 });
+
+        var snapshot = await downloader.DownloadAsync(new HubDownloadRequest { RepoId = RepoId, Folder = "cpu" });
+
+        Assert.Equal(new[] { Config, Graph, Weights }.Order(StringComparer.Ordinal), snapshot.LocalPaths.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(_repo.Files[Graph].Content, File.ReadAllBytes(snapshot.LocalPaths[Graph]));
+        Assert.Contains(_log.Messages, m => m.StartsWith("Warning:", StringComparison.Ordinal) && m.Contains("could not be reached", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task DownloadAsync_HubAnswers503BeyondRetriesWithCachedSnapshot_FallsBackToIt()
+    {
+        using (var online = Create())
+        {
+            await online.DownloadAsync(Request(Weights));
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            _repo.Files[Weights].ResolveStatuses.Enqueue(503);
+        }
+
+        var heads = _hub.Requests.Count(r => r.Method == "HEAD" && r.FilePath == Weights);
+        using var downloader = Create(new HubClientOptions { MaxRetries = 2 });
+
+        var snapshot = await downloader.DownloadAsync(Request(Weights));
+
+        Assert.Equal(_repo.Files[Weights].Content, File.ReadAllBytes(snapshot.LocalPaths[Weights]));
+        Assert.Equal(heads + 3, _hub.Requests.Count(r => r.Method == "HEAD" && r.FilePath == Weights));
+        Assert.Contains(_log.Messages, m => m.StartsWith("Warning:", StringComparison.Ordinal) && m.Contains("503", StringComparison.Ordinal) && m.Contains("cached snapshot", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task DownloadAsync_HubUnreachableWithEmptyCache_ThrowsSayingNothingUsableIsCached()
+    {
+        var closed = FakeHub.ClosedEndpoint();
+        using var downloader = Create(new HubClientOptions { Endpoint = closed, MaxRetries = 0 });
+
+        var ex = await Assert.ThrowsAsync<HubException>(() => downloader.DownloadAsync(Request(Weights)));
+
+        Assert.Contains($"The hub {closed} could not be reached", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("nothing usable is cached", ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"{RepoId}@main", ex.Message, StringComparison.Ordinal);
+        Assert.IsType<HubException>(ex.InnerException);
+        Assert.DoesNotContain(_log.Messages, m => m.Contains("cached snapshot", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task DownloadAsync_HubUnreachableWithIncompleteSnapshot_ThrowsNamingTheMissingFile()
+    {
+        using (var online = Create())
+        {
+            await online.DownloadAsync(Request(Config));
+        }
+
+        using var downloader = Create(new HubClientOptions { Endpoint = FakeHub.ClosedEndpoint(), MaxRetries = 0 });
+
+        var ex = await Assert.ThrowsAsync<HubException>(() => downloader.DownloadAsync(Request(Weights, Config)));
+
+        Assert.Contains("could not be reached", ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"lacks {Weights}", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(_repo.Commit, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DownloadAsync_UnauthorizedWithCachedSnapshot_StillThrows()
+    {
+        using (var online = Create())
+        {
+            await online.DownloadAsync(Request(Weights));
+        }
+
+        _repo.RequiredToken = "hf_right";
+        using var downloader = Create();
+
+        var ex = await Assert.ThrowsAsync<HubAuthenticationException>(() => downloader.DownloadAsync(Request(Weights)));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, ex.StatusCode);
+        Assert.DoesNotContain(_log.Messages, m => m.Contains("cached snapshot", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task DownloadAsync_FileGoneFromTheHubWithCachedSnapshot_StillThrowsNotFound()
+    {
+        using (var online = Create())
+        {
+            await online.DownloadAsync(Request(Weights));
+        }
+
+        _repo.Files.Remove(Weights);
+        using var downloader = Create();
+
+        await Assert.ThrowsAsync<HubNotFoundException>(() => downloader.DownloadAsync(Request(Weights)));
+    }
+
+    [Fact]
+    public async Task DownloadAsync_VerifyCachedFilesAndZeroedBlob_DownloadsItAgainAndWarns()
+    {
+        var file = _repo.Files[Weights];
+        using (var online = Create())
+        {
+            await online.DownloadAsync(Request(Weights, Config));
+        }
+
+        var blob = Path.Combine(BlobsDirectory, file.Etag);
+        await File.WriteAllBytesAsync(blob, new byte[file.Content.Length]);
+        var zerosHash = Convert.ToHexStringLower(SHA256.HashData(new byte[file.Content.Length]));
+        var gets = _hub.Requests.Count(r => r.Cdn && r.FilePath == Weights);
+        using var verifying = Create(new HubClientOptions { VerifyCachedFiles = true });
+
+        var snapshot = await verifying.DownloadAsync(Request(Weights, Config));
+
+        Assert.Equal(file.Content, File.ReadAllBytes(blob));
+        Assert.Equal(file.Content, File.ReadAllBytes(snapshot.LocalPaths[Weights]));
+        Assert.Equal(gets + 1, _hub.Requests.Count(r => r.Cdn && r.FilePath == Weights));
+        Assert.Equal(file.Content.Length, snapshot.BytesDownloaded);
+        Assert.Contains(_log.Messages, m => m.StartsWith("Warning:", StringComparison.Ordinal) && m.Contains(Weights, StringComparison.Ordinal) && m.Contains(zerosHash, StringComparison.Ordinal) && m.Contains(file.Sha256, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task DownloadAsync_ZeroedBlobWithoutVerification_IsTrustedBySize()
+    {
+        var file = _repo.Files[Weights];
+        using var downloader = Create();
+        await downloader.DownloadAsync(Request(Weights));
+        await File.WriteAllBytesAsync(Path.Combine(BlobsDirectory, file.Etag), new byte[file.Content.Length]);
+
+        var snapshot = await downloader.DownloadAsync(Request(Weights));
+
+        Assert.Equal(1, _hub.Requests.Count(r => r.Cdn && r.FilePath == Weights));
+        Assert.Equal(0, snapshot.BytesDownloaded);
+        Assert.Equal(new byte[file.Content.Length], File.ReadAllBytes(snapshot.LocalPaths[Weights]));
+    }
+
+    [Fact]
+    public async Task DownloadAsync_VerifyCachedFilesAndIntactCache_DownloadsNothing()
+    {
+        using (var online = Create())
+        {
+            await online.DownloadAsync(new HubDownloadRequest { RepoId = RepoId, Folder = "cpu" });
+        }
+
+        var served = _hub.BytesServed;
+        _log.Messages.Clear();
+        using var verifying = Create(new HubClientOptions { VerifyCachedFiles = true });
+
+        var snapshot = await verifying.DownloadAsync(new HubDownloadRequest { RepoId = RepoId, Folder = "cpu" });
+
+        Assert.Equal(0, snapshot.BytesDownloaded);
+        Assert.Equal(served, _hub.BytesServed);
+        Assert.Contains(_log.Messages, m => m.Contains($"Verified {Weights}: sha256 {_repo.Files[Weights].Sha256}", StringComparison.Ordinal));
+        Assert.Contains(_log.Messages, m => m.Contains($"Verified {Config}: git-sha1 {_repo.Files[Config].GitObjectId}", StringComparison.Ordinal));
+        Assert.DoesNotContain(_log.Messages, m => m.StartsWith("Warning:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task DownloadAsync_VerifyCachedFilesAndZeroedSnapshotCopy_CopiesTheBlobAgain()
+    {
+        var file = _repo.Files[Weights];
+        using (var online = Create(new HubClientOptions { UseSymbolicLinks = false }))
+        {
+            var copy = (await online.DownloadAsync(Request(Weights))).LocalPaths[Weights];
+            await File.WriteAllBytesAsync(copy, new byte[file.Content.Length]);
+        }
+
+        using var verifying = Create(new HubClientOptions { UseSymbolicLinks = false, VerifyCachedFiles = true });
+
+        var snapshot = await verifying.DownloadAsync(Request(Weights));
+
+        Assert.Equal(file.Content, File.ReadAllBytes(snapshot.LocalPaths[Weights]));
+        Assert.Null(new FileInfo(snapshot.LocalPaths[Weights]).LinkTarget);
+        Assert.Equal(0, snapshot.BytesDownloaded);
+        Assert.Equal(1, _hub.Requests.Count(r => r.Cdn && r.FilePath == Weights));
+        Assert.Contains(_log.Messages, m => m.StartsWith("Warning:", StringComparison.Ordinal) && m.Contains("snapshot copy", StringComparison.Ordinal));
+    }
+
     private static HubDownloadRequest Request(params string[] paths) =>
         new() { RepoId = RepoId, Files = [.. paths.Select(p => new HubFile(p))] };
 

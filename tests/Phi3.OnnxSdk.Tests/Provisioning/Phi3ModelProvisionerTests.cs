@@ -67,6 +67,43 @@ public sealed class Phi3ModelProvisionerTests
     }
 
     [Fact]
+    public async Task CreateChatClientAsync_SnapshotCopiedThenOfflineWithoutBlobs_LoadsFromTheCopies()
+    {
+        await using var hub = new FakeHub();
+        SyntheticHubModel.Publish(hub, RepoId, Subfolder);
+        using var cache = new TempDirectory();
+        string catalogPath = Path.Combine(cache.Path, "catalog.json");
+        File.WriteAllText(catalogPath, SyntheticHubModel.Catalog("phi3-synthetic", SyntheticHubModel.HubSource(RepoId, Subfolder)));
+        string hubCache = Path.Combine(cache.Path, "hub");
+        var probe = new FixedHardwareProbe(FakeMachines.Get("no-gpu"));
+        var online = new Phi3Options
+        {
+            CatalogPath = catalogPath,
+            Hub = new HubClientOptions { Endpoint = hub.Endpoint, CacheDirectory = hubCache, Offline = false, UseSymbolicLinks = false },
+        };
+
+        var prepared = await Phi3ModelProvisioner.PrepareAsync(online, hardwareProbe: probe);
+
+        Assert.All(SyntheticHubModel.Files, f => Assert.Null(new FileInfo(Path.Combine(prepared.Folder, f)).LinkTarget));
+
+        // Without the blobs, only the snapshot's own copies can serve the model.
+        Directory.Delete(Path.Combine(hubCache, "models--contoso--phi3-synthetic-onnx", "blobs"), recursive: true);
+        var offline = new Phi3Options
+        {
+            CatalogPath = catalogPath,
+            Hub = new HubClientOptions { Endpoint = FakeHub.ClosedEndpoint(), CacheDirectory = hubCache, Offline = true },
+        };
+        offline.ChatClient.MaxOutputTokens = 3;
+        int requests = hub.Requests.Count;
+
+        using var client = await Phi3ModelProvisioner.CreateChatClientAsync(offline, hardwareProbe: probe);
+
+        Assert.Equal(3, (await client.GetResponseAsync("Hello")).Usage!.OutputTokenCount);
+        Assert.Equal(prepared.Folder, client.Model.ModelPath);
+        Assert.Equal(requests, hub.Requests.Count);
+    }
+
+    [Fact]
     public async Task PrepareAsync_LocalCatalogEntry_UsesItsFolderWithoutDownloading()
     {
         using var temp = new TempDirectory();
