@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
@@ -528,20 +527,19 @@ public sealed partial class HuggingFaceDownloader : IDisposable
     }
 
     /// <summary>
-    /// Copies the body to the writer, reading the next bytes while the previous ones are hashed and written. Bytes
-    /// already received are written even when the copy fails or is cancelled, so the partial file resumes there.
+    /// Copies the body to the writer, reading the next bytes while earlier ones are hashed and written (see
+    /// <see cref="BlobWritePipeline"/>). Bytes already received are written even when the copy fails or is
+    /// cancelled, so the partial file resumes there.
     /// </summary>
     private async Task CopyAsync(Stream body, VerifyingBlobWriter writer, PlannedFile file, ProgressTracker tracker, CancellationToken cancellationToken)
     {
-        var current = ArrayPool<byte>.Shared.Rent(ChunkSize);
-        var spare = ArrayPool<byte>.Shared.Rent(ChunkSize);
-        var filled = 0;
-        var pending = Task.CompletedTask;
         using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var pipeline = new BlobWritePipeline(writer, ChunkSize, Write);
 
-        int Clamp(int count) =>
-            // More bytes than the hub announced are dropped; verification then fails on the size.
-            (int)Math.Clamp(file.Size - writer.Position, 0, count);
+        // Counted here, not read from the writer, whose position the write stage moves.
+        var received = writer.Position;
+        byte[]? current = null;
+        var filled = 0;
 
         void Write(byte[] buffer, int count)
         {
@@ -557,10 +555,21 @@ public sealed partial class HuggingFaceDownloader : IDisposable
             tracker.Advanced(file.RepoPath, writer.Position, file.Size, count);
         }
 
+        void Submit()
+        {
+            // More bytes than the hub announced are dropped; verification then fails on the size.
+            var count = (int)Math.Clamp(file.Size - received, 0, filled);
+            received += count;
+            pipeline.Submit(current!, count);
+            current = null;
+            filled = 0;
+        }
+
         try
         {
             while (true)
             {
+                current ??= await pipeline.RentAsync(cancellationToken).ConfigureAwait(false);
                 int read;
                 stall.CancelAfter(_settings.Timeout);
                 try
@@ -581,39 +590,27 @@ public sealed partial class HuggingFaceDownloader : IDisposable
                     break;
                 }
 
+                // A full chunk goes on; so does a partial one when the stages are idle (a slow link), so that
+                // progress and the partial file keep up with what has arrived.
                 filled += read;
-                if (pending.IsCompleted || filled == ChunkSize)
+                if (filled == ChunkSize || pipeline.IsIdle)
                 {
-                    await pending.ConfigureAwait(false);
-                    var buffer = current;
-                    var count = Clamp(filled);
-
-                    // Hashing and writing run side by side while the next bytes are read.
-                    pending = Task.WhenAll(
-                        Task.Run(() => writer.Hash(buffer, count), CancellationToken.None),
-                        Task.Run(() => Write(buffer, count), CancellationToken.None));
-                    (current, spare) = (spare, current);
-                    filled = 0;
+                    Submit();
                 }
             }
         }
         finally
         {
-            try
+            if (current is not null && filled > 0)
             {
-                await pending.ConfigureAwait(false);
-                if (filled > 0)
-                {
-                    var count = Clamp(filled);
-                    writer.Hash(current, count);
-                    Write(current, count);
-                }
+                Submit();
             }
-            finally
+            else if (current is not null)
             {
-                ArrayPool<byte>.Shared.Return(current);
-                ArrayPool<byte>.Shared.Return(spare);
+                pipeline.Return(current);
             }
+
+            await pipeline.CompleteAsync().ConfigureAwait(false);
         }
     }
 
