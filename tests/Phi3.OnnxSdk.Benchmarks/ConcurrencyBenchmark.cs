@@ -25,7 +25,7 @@ internal sealed class ConcurrencyBenchmark : IBenchmark
         var output = context.Output;
         int[][] prompts = [.. Enumerable.Range(0, 8).Select(i => Prompt(24 + (3 * i), i))];
 
-        // Static batch of 8 by default, so 8 concurrent requests share one batch (onnxruntime-genai's default is 4).
+        // Batches of up to 8 by default, so 8 concurrent requests share one batch (onnxruntime-genai's engine default is 4).
         int maxBatch = int.Parse(context.Option("--max-batch", "8"), CultureInfo.InvariantCulture);
         int[] counts = [.. context.Option("--requests", "1,2,4,8").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))];
         using var config = (RuntimeTuning.Default with { MaxBatchSize = maxBatch }).CreateConfig(models.Folder);
@@ -49,48 +49,67 @@ internal sealed class ConcurrencyBenchmark : IBenchmark
         double singleDecode = decoded / decodeTime;
         output.WriteLine(F($"sequential single requests ({sequentialRequests} x {tokens} tokens, raw Generator): {single:F2} tokens/s, prefill included; {singleDecode:F2} tokens/s after the first token"));
 
-        using var scheduler = BatchingScheduler.Create(model);
-        output.WriteLine(F($"engine max batch size: {scheduler.MaxBatchSize}"));
-        output.WriteLine("| concurrent requests | aggregate tokens/s | ratio to sequential single | time to all done s | decode-phase tokens/s after every first token (ratio to single) |");
-        output.WriteLine("|---|---|---|---|---|");
-        foreach (int n in counts)
+        output.WriteLine("| scheduler | concurrent requests | aggregate tokens/s | ratio to sequential single | time to all done s | decode-phase tokens/s after every first token (ratio to single) |");
+        output.WriteLine("|---|---|---|---|---|---|");
+        var schedulers = new (string Name, Func<IBatchScheduler> Create)[]
         {
-            watch.Restart();
-            var generations = prompts.Take(n).Select(p => scheduler.Submit(new BatchRequest(p, tokens))).ToList();
-            long count = 0;
-            var times = new List<double>[n];
-            await Task.WhenAll(generations.Select(async (g, i) =>
+            ("batched Generator (the client's)", () => new GeneratorBatchScheduler(model, models.ContextLength, 32000, [32000, 32001, 32007], maxBatch)),
+            ("onnxruntime-genai Engine", () => BatchingScheduler.Create(model)),
+        };
+        foreach (var (name, create) in schedulers)
+        {
+            using var scheduler = create();
+            foreach (int n in counts)
             {
-                await foreach (int _ in g.Tokens.ReadAllAsync())
+                watch.Restart();
+                var generations = prompts.Take(n).Select(p => scheduler.Submit(new BatchRequest(p, tokens))).ToList();
+                var times = new List<double>[n];
+                await Task.WhenAll(generations.Select(async (g, i) =>
                 {
-                    double at = watch.Elapsed.TotalSeconds;
-                    (times[i] ??= []).Add(at);
-                    Interlocked.Increment(ref count);
-                }
-            }));
-            double seconds = watch.Elapsed.TotalSeconds;
-            // Decode phase: from the moment the last request got its first token (every prefill done) to the end.
-            double output0 = times.Max(t => t[0]);
-            double decodeSeconds = times.Max(t => t[^1]) - output0;
-            double decodeTokens = times.Sum(t => t.Count(at => at > output0));
-            output.WriteLine(F($"| {n} | {count / seconds:F2} | {count / seconds / single:F2} | {seconds:F1} | {decodeTokens / decodeSeconds:F2} ({decodeTokens / decodeSeconds / singleDecode:F2}) |"));
+                    times[i] = [];
+                    await foreach (int _ in g.Tokens.ReadAllAsync())
+                    {
+                        times[i].Add(watch.Elapsed.TotalSeconds);
+                    }
+                }));
+                output.WriteLine(F($"| {name} | {n} | {Row(times, watch.Elapsed.TotalSeconds, single, singleDecode)} |"));
+            }
         }
 
-        // The same through Phi3ChatClient: 4 concurrent chat requests, engine batching on and off.
-        scheduler.Dispose();
+        // The same through Phi3ChatClient: 4 concurrent streaming chat requests, batching off and on.
         using var phi3 = new Phi3Model(models.Folder);
-        output.WriteLine("| Phi3ChatClient, 4 concurrent requests | aggregate tokens/s | ratio to sequential single | requests batched |");
-        output.WriteLine("|---|---|---|---|");
         foreach (bool batching in new[] { false, true })
         {
             using var client = new Phi3ChatClient(phi3, new Phi3ChatClientOptions { EnableKvReuse = false, EnableBatching = batching, MaxConcurrentGenerations = 4 });
             var options = new ChatOptions { MaxOutputTokens = tokens };
             watch.Restart();
-            var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Task.Run(() => client.GetResponseAsync([new ChatMessage(ChatRole.User, $"Story {i}: tell me about lighthouse number {i * 17}.")], options))));
-            double seconds = watch.Elapsed.TotalSeconds;
-            long count = responses.Sum(r => r.Usage!.OutputTokenCount!.Value);
-            output.WriteLine(F($"| batching {(batching ? "on" : "off")} | {count / seconds:F2} | {count / seconds / single:F2} | {client.BatchedGenerations} of 4 |"));
+            var times = new List<double>[4];
+            await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Task.Run(async () =>
+            {
+                times[i] = [];
+                await foreach (var update in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, $"Story {i}: tell me about lighthouse number {i * 17}.")], options))
+                {
+                    // One text update per generated token, as a rule (a split multi-byte character joins two).
+                    if (update.Text.Length > 0)
+                    {
+                        times[i].Add(watch.Elapsed.TotalSeconds);
+                    }
+                }
+            })));
+            output.WriteLine(F($"| Phi3ChatClient, batching {(batching ? "on" : "off")} ({client.BatchedGenerations} of 4 batched) | 4 | {Row(times, watch.Elapsed.TotalSeconds, single, singleDecode)} |"));
         }
+    }
+
+    /// <summary>Aggregate figures of one concurrent run from each request's token arrival times.</summary>
+    private static string Row(List<double>[] times, double seconds, double single, double singleDecode)
+    {
+        long count = times.Sum(t => (long)t.Count);
+
+        // Decode phase: from the moment the last request got its first token (every prefill done) to the end.
+        double output0 = times.Max(t => t[0]);
+        double decodeSeconds = times.Max(t => t[^1]) - output0;
+        double decodeTokens = times.Sum(t => t.Count(at => at > output0));
+        return F($"{count / seconds:F2} | {count / seconds / single:F2} | {seconds:F1} | {decodeTokens / decodeSeconds:F2} ({decodeTokens / decodeSeconds / singleDecode:F2})");
     }
 
     private static (int Count, int AfterFirst, double AfterFirstSeconds) Single(Model model, int[] prompt, int tokens)

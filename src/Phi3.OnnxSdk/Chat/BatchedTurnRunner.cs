@@ -6,9 +6,9 @@ using Phi3.OnnxSdk.Runtime.Batching;
 namespace Phi3.OnnxSdk.Chat;
 
 /// <summary>
-/// Runs one chat turn through the <see cref="BatchingScheduler"/> (onnxruntime-genai's engine, static batching),
-/// with the same streaming contract as the client's single-generator path: stop sequences are matched on the
-/// decoded text here (the CPU engine rejects engine-side stop strings), end tokens are not streamed, and
+/// Runs one chat turn through an <see cref="IBatchScheduler"/>, with the same streaming contract as the client's
+/// single-generator path: stop sequences are matched on the decoded text here (neither the batched generator nor the
+/// CPU engine takes stop strings), end tokens are not streamed, and
 /// cancellation ends the turn with <see cref="OperationCanceledException"/>.
 /// </summary>
 internal static class BatchedTurnRunner
@@ -38,7 +38,7 @@ internal static class BatchedTurnRunner
     }
 
     /// <summary>Runs the turn on the calling (worker) thread, writing text and the final event to <paramref name="writer"/>.</summary>
-    public static void Run(BatchingScheduler scheduler, Tokenizer tokenizer, object tokenizerLock, int contextLength, GenerationRequest request, ChannelWriter<GenerationEvent> writer, CancellationToken cancellationToken)
+    public static void Run(IBatchScheduler scheduler, Tokenizer tokenizer, object tokenizerLock, int contextLength, GenerationRequest request, ChannelWriter<GenerationEvent> writer, CancellationToken cancellationToken)
     {
         var settings = request.Settings;
         int[] prompt = request.Prompt;

@@ -56,8 +56,10 @@ public sealed class Phi3ChatClient : IChatClient
     private readonly int _headroom;
     private readonly int _prefillChunk;
     private readonly bool _batching;
+    private readonly int _maxBatch;
+    private readonly TimeSpan _gatherQuiet;
     private readonly Lock _schedulerLock = new();
-    private BatchingScheduler? _scheduler;
+    private GeneratorBatchScheduler? _scheduler;
     private int _running;
     private long _batchedGenerations;
     private long _reusedTokens;
@@ -120,7 +122,9 @@ public sealed class Phi3ChatClient : IChatClient
             ArgumentOutOfRangeException.ThrowIfNegative(_headroom, nameof(Phi3ChatClientOptions.KvCacheHeadroomTokens));
             _prefillChunk = _options.PrefillChunkTokens ?? 512;
             ArgumentOutOfRangeException.ThrowIfLessThan(_prefillChunk, 1, nameof(Phi3ChatClientOptions.PrefillChunkTokens));
-            _batching = (_options.EnableBatching ?? false) && concurrency > 1;
+            _batching = (_options.EnableBatching ?? false) && concurrency > 1 && model.PadTokenId is not null;
+            _maxBatch = concurrency;
+            _gatherQuiet = _options.BatchGatherTime ?? GeneratorBatchScheduler.DefaultGatherQuiet;
 
             using (model.AcquireLease())
             {
@@ -409,9 +413,9 @@ public sealed class Phi3ChatClient : IChatClient
                 session = _sessions.Take(prompt, settings.GeneratorKey, required, out reused);
             }
 
-            if (session is null && _batching && Volatile.Read(ref _running) > 1 && !request.Tools.AllowsCalls && BatchedTurnRunner.CanBatch(settings))
+            if (session is null && _batching && !request.Tools.AllowsCalls && BatchedTurnRunner.CanBatch(settings) && HasCompany())
             {
-                // Another generation is running and this one reuses no cached prefix: decode it in the engine's batch.
+                // Other generations run or arrive with this one, and it reuses no cached prefix: decode it in a shared batch.
                 Interlocked.Increment(ref _batchedGenerations);
                 Interlocked.Add(ref _prefilledTokens, prompt.Length);
                 BatchedTurnRunner.Run(GetScheduler(), _model.NativeTokenizer, _model.TokenizerLock, _model.ContextLength, request, writer, cancellationToken);
@@ -527,12 +531,28 @@ public sealed class Phi3ChatClient : IChatClient
         }
     }
 
-    private BatchingScheduler GetScheduler()
+    private GeneratorBatchScheduler GetScheduler()
     {
         lock (_schedulerLock)
         {
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-            return _scheduler ??= BatchingScheduler.Create(_model.Model);
+            return _scheduler ??= new GeneratorBatchScheduler(_model.Model, _model.ContextLength, _model.PadTokenId!.Value, _model.EosTokenIds, _maxBatch, _gatherQuiet);
         }
+    }
+
+    /// <summary>
+    /// Tells whether another generation is running; when none is, waits the batch's gathering time once, so that
+    /// requests sent together (the first of them included) share one batch, while a lone request keeps its own
+    /// generator and KV cache.
+    /// </summary>
+    private bool HasCompany()
+    {
+        if (Volatile.Read(ref _running) > 1)
+        {
+            return true;
+        }
+
+        Thread.Sleep(_gatherQuiet);
+        return Volatile.Read(ref _running) > 1;
     }
 }

@@ -7,8 +7,9 @@ internal sealed class GenAIModelSettings
 {
     public const string FileName = "genai_config.json";
 
-    private GenAIModelSettings(string modelType, int contextLength, IReadOnlyList<string> onnxFiles, IReadOnlyList<int> eosTokenIds, int? searchMaxLength)
+    private GenAIModelSettings(string modelType, int contextLength, IReadOnlyList<string> onnxFiles, IReadOnlyList<int> eosTokenIds, int? padTokenId, int? searchMaxLength)
     {
+        PadTokenId = padTokenId;
         ModelType = modelType;
         ContextLength = contextLength;
         OnnxFiles = onnxFiles;
@@ -27,6 +28,9 @@ internal sealed class GenAIModelSettings
 
     /// <summary>Gets <c>model.eos_token_id</c> (a number or an array).</summary>
     public IReadOnlyList<int> EosTokenIds { get; }
+
+    /// <summary>Gets <c>model.pad_token_id</c> when present.</summary>
+    public int? PadTokenId { get; }
 
     /// <summary>Gets <c>search.max_length</c> when present.</summary>
     public int? SearchMaxLength { get; }
@@ -113,6 +117,7 @@ internal sealed class GenAIModelSettings
             }
         }
 
+        int? padTokenId = model.TryGetProperty("pad_token_id", out var padElement) && padElement.TryGetInt32(out int pad) ? pad : null;
         int? searchMaxLength = null;
         if (root.TryGetProperty("search", out var search) && search.ValueKind == JsonValueKind.Object
             && search.TryGetProperty("max_length", out var maxLength) && maxLength.TryGetInt32(out int max))
@@ -120,7 +125,7 @@ internal sealed class GenAIModelSettings
             searchMaxLength = max;
         }
 
-        return new GenAIModelSettings(modelType, contextLength, files, eos, searchMaxLength);
+        return new GenAIModelSettings(modelType, contextLength, files, eos, padTokenId, searchMaxLength);
     }
 
     private static Phi3ModelException Missing(string path, string field) =>

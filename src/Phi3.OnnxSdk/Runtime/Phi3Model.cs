@@ -63,6 +63,7 @@ public sealed class Phi3Model : IDisposable
         ModelPath = Path.GetFullPath(modelPath);
         var settings = Validate(ModelPath);
         ContextLength = settings.ContextLength;
+        PadTokenId = settings.PadTokenId;
         ModelType = settings.ModelType;
         SpecialTokens = SpecialTokenText.Load(ModelPath);
 
@@ -118,6 +119,9 @@ public sealed class Phi3Model : IDisposable
 
     /// <summary>Gets the beginning-of-sequence token id.</summary>
     public int BosTokenId { get; }
+
+    /// <summary>Gets the padding token of batched prompts (genai_config <c>model.pad_token_id</c>), or <see langword="null"/> when the config has none.</summary>
+    public int? PadTokenId { get; }
 
     /// <summary>Gets the object to lock around <see cref="Tokenizer"/> calls other than <see cref="Tokenizer.Encode(string)"/>.</summary>
     public object TokenizerLock { get; } = new();

@@ -35,6 +35,26 @@ public sealed class Phi3ChatClientBatchingTests
     }
 
     [Fact]
+    public async Task GetResponseAsync_FourSentTogether_AllShareOneBatchAndEqualSequentialResults()
+    {
+        // A long gathering time, so that a slow test machine still sends the four within it.
+        using var client = new Phi3ChatClient(_fixture.Model, new Phi3ChatClientOptions { MaxConcurrentGenerations = 4, EnableKvReuse = false, EnableBatching = true, BatchGatherTime = TimeSpan.FromMilliseconds(500) });
+        var options = new ChatOptions { MaxOutputTokens = 10 };
+        var sequential = new List<string>();
+        for (int i = 0; i < 4; i++)
+        {
+            sequential.Add((await client.GetResponseAsync(Question(i), options)).Text);
+        }
+
+        Assert.Equal(0, client.BatchedGenerations);
+
+        var together = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Task.Run(() => client.GetResponseAsync(Question(i), options))));
+
+        Assert.Equal(4, client.BatchedGenerations);
+        Assert.Equal(sequential, together.Select(r => r.Text));
+    }
+
+    [Fact]
     public async Task GetResponseAsync_BatchedWithStopSequence_StopsLikeTheSingleGeneratorPath()
     {
         using var client = NewClient();

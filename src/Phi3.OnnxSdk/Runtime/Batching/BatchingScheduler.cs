@@ -11,7 +11,7 @@ namespace Phi3.OnnxSdk.Runtime.Batching;
 /// from any thread and streams tokens back through a channel. Disposing stops the thread between model
 /// steps, ends every open generation with <see cref="ObjectDisposedException"/> and frees all native objects.
 /// </summary>
-internal sealed class BatchingScheduler : IDisposable
+internal sealed class BatchingScheduler : IBatchScheduler
 {
     private const int EventBufferCapacity = 256;
 

@@ -1,0 +1,313 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.ML.OnnxRuntimeGenAI;
+
+namespace Phi3.OnnxSdk.Runtime.Batching;
+
+/// <summary>
+/// Serves many generations at once with one onnxruntime-genai <see cref="Generator"/> per batch (<c>batch_size</c> B,
+/// prompts right-padded with the pad token): every model step decodes all B sequences, which on CPU costs far less than
+/// B separate steps because the weights are read once. Generations submitted within a short gathering window (and
+/// sharing sampling settings) form one batch of at most <see cref="MaxBatchSize"/>; a batch runs until its last
+/// member ends, and later submissions wait for the next batch. End tokens, per-request token limits and cancellation
+/// are handled per row here, so a row that ends early simply stops streaming.
+/// </summary>
+/// <remarks>
+/// One dedicated thread owns every generator. <see cref="Submit"/> may be called from any thread. Disposing stops the
+/// thread after the current model step, ends every open generation with <see cref="ObjectDisposedException"/> and frees
+/// the generator.
+/// </remarks>
+internal sealed class GeneratorBatchScheduler : IBatchScheduler
+{
+    /// <summary>The default time a batch waits for another submission before it starts (ten times that at most in all).</summary>
+    internal static readonly TimeSpan DefaultGatherQuiet = TimeSpan.FromMilliseconds(5);
+
+    private readonly ConcurrentQueue<BatchEntry> _submissions = new();
+    private readonly AutoResetEvent _wake = new(false);
+    private readonly Thread _thread;
+    private readonly Model _model;
+    private readonly int _contextLength;
+    private readonly int _padTokenId;
+    private readonly HashSet<int> _eos;
+    private readonly TimeSpan _gatherQuiet;
+    private long _batchesRun;
+    private volatile bool _disposed;
+
+    /// <summary>Starts the scheduler's thread over a loaded model.</summary>
+    /// <param name="model">The model; it must outlive the scheduler.</param>
+    /// <param name="contextLength">The model's context length: a prompt plus its new tokens must fit in it.</param>
+    /// <param name="padTokenId">The token that pads shorter prompts (genai_config <c>pad_token_id</c>).</param>
+    /// <param name="eosTokenIds">The tokens that end a sequence (not streamed).</param>
+    /// <param name="maxBatchSize">The most sequences per batch (at least 1).</param>
+    /// <param name="gatherQuiet">How long a batch waits for another submission before it starts; default 5 ms.</param>
+    public GeneratorBatchScheduler(Model model, int contextLength, int padTokenId, IEnumerable<int> eosTokenIds, int maxBatchSize, TimeSpan? gatherQuiet = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(contextLength);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatchSize);
+        _model = model;
+        _contextLength = contextLength;
+        _padTokenId = padTokenId;
+        _eos = [.. eosTokenIds];
+        MaxBatchSize = maxBatchSize;
+        _gatherQuiet = gatherQuiet ?? DefaultGatherQuiet;
+        _thread = new Thread(Loop) { IsBackground = true, Name = "Phi3 generator batch" };
+        _thread.Start();
+    }
+
+    /// <inheritdoc/>
+    public int MaxBatchSize { get; }
+
+    /// <summary>Gets the number of batches run so far (for tests and diagnostics).</summary>
+    internal long BatchesRun => Interlocked.Read(ref _batchesRun);
+
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentException">The prompt is empty, or it and its new tokens exceed the context length.</exception>
+    public BatchGeneration Submit(BatchRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(request.PromptTokens);
+        if (request.PromptTokens.Count == 0)
+        {
+            throw new ArgumentException("The prompt has no tokens; a generation needs at least one prompt token.", nameof(request));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(request.MaxNewTokens, nameof(request));
+        if ((long)request.PromptTokens.Count + request.MaxNewTokens > _contextLength)
+        {
+            throw new ArgumentException($"The prompt ({request.PromptTokens.Count} tokens) and {request.MaxNewTokens} new tokens exceed the model's context of {_contextLength} tokens.", nameof(request));
+        }
+
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var entry = new BatchEntry(request, cancellationToken);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            entry.Cancel();
+            return entry.Generation;
+        }
+
+        // A cancelled row ends at once; the batch skips it from the next step on.
+        entry.Registration = cancellationToken.Register(static state => ((BatchEntry)state!).Cancel(), entry);
+        _submissions.Enqueue(entry);
+        Wake();
+        if (_disposed)
+        {
+            // Lost a race with Dispose: the loop may have drained already.
+            entry.Fail(new ObjectDisposedException(nameof(GeneratorBatchScheduler)));
+        }
+
+        return entry.Generation;
+    }
+
+    /// <summary>Stops the thread after the current model step and frees the generator. Idempotent.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        Wake();
+        if (Thread.CurrentThread != _thread)
+        {
+            _thread.Join();
+            _wake.Dispose();
+        }
+    }
+
+    private void Wake()
+    {
+        try
+        {
+            _wake.Set();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The loop has already ended.
+        }
+    }
+
+    private void Loop()
+    {
+        var waiting = new List<BatchEntry>();
+        try
+        {
+            while (!_disposed)
+            {
+                Drain(waiting);
+                if (waiting.Count == 0)
+                {
+                    _wake.WaitOne();
+                    continue;
+                }
+
+                // Let generations submitted at about the same moment join this batch.
+                var gathering = Stopwatch.StartNew();
+                while (waiting.Count < MaxBatchSize && gathering.Elapsed < _gatherQuiet * 10 && _wake.WaitOne(_gatherQuiet) && !_disposed)
+                {
+                    Drain(waiting);
+                }
+
+                Drain(waiting);
+                var batch = TakeBatch(waiting);
+                if (batch.Count > 0 && !_disposed)
+                {
+                    Run(batch);
+                }
+            }
+        }
+        finally
+        {
+            var disposed = new ObjectDisposedException(nameof(GeneratorBatchScheduler));
+            foreach (var entry in waiting)
+            {
+                entry.Fail(disposed);
+            }
+
+            while (_submissions.TryDequeue(out var entry))
+            {
+                entry.Fail(disposed);
+            }
+        }
+    }
+
+    private void Drain(List<BatchEntry> waiting)
+    {
+        while (_submissions.TryDequeue(out var entry))
+        {
+            waiting.Add(entry);
+        }
+
+        waiting.RemoveAll(e => e.IsFinished);
+    }
+
+    /// <summary>Takes the oldest waiting generation and the next ones with the same sampling settings, up to the batch size.</summary>
+    private List<BatchEntry> TakeBatch(List<BatchEntry> waiting)
+    {
+        var sampling = waiting[0].Request.Sampling ?? new BatchSamplingOptions();
+        var batch = waiting.Where(e => (e.Request.Sampling ?? new BatchSamplingOptions()) == sampling).Take(MaxBatchSize).ToList();
+        waiting.RemoveAll(batch.Contains);
+        return batch;
+    }
+
+    private void Run(List<BatchEntry> batch)
+    {
+        Interlocked.Increment(ref _batchesRun);
+        try
+        {
+            Decode(batch);
+        }
+        catch (Exception ex) when (ex is OnnxRuntimeGenAIException or InvalidOperationException or OutOfMemoryException)
+        {
+            var failure = new InvalidOperationException($"The batched generation failed in onnxruntime-genai: {ex.Message}", ex);
+            foreach (var entry in batch)
+            {
+                entry.Fail(failure);
+            }
+        }
+
+        if (_disposed)
+        {
+            var disposed = new ObjectDisposedException(nameof(GeneratorBatchScheduler));
+            foreach (var entry in batch)
+            {
+                entry.Fail(disposed);
+            }
+        }
+    }
+
+    private void Decode(List<BatchEntry> batch)
+    {
+        int size = batch.Count;
+        int longest = batch.Max(e => e.Request.PromptTokens.Count);
+        int mostNew = batch.Max(e => e.Request.MaxNewTokens);
+        using var parameters = new GeneratorParams(_model);
+        parameters.SetSearchOption("batch_size", size);
+        parameters.SetSearchOption("max_length", Math.Min(_contextLength, longest + mostNew));
+        Apply(parameters, batch[0].Request.Sampling);
+        using var generator = new Generator(_model, parameters);
+
+        // Right-padded rows: onnxruntime-genai masks the pad token out of attention and positions.
+        var tokens = new int[size * longest];
+        Array.Fill(tokens, _padTokenId);
+        for (int row = 0; row < size; row++)
+        {
+            var prompt = batch[row].Request.PromptTokens;
+            for (int i = 0; i < prompt.Count; i++)
+            {
+                tokens[(row * longest) + i] = prompt[i];
+            }
+        }
+
+        generator.AppendTokens(tokens);
+        var generated = new int[size];
+        while (!_disposed && batch.Exists(e => !e.IsFinished))
+        {
+            generator.GenerateNextToken();
+            var next = generator.GetNextTokens();
+            for (int row = 0; row < size; row++)
+            {
+                var entry = batch[row];
+                if (entry.IsFinished)
+                {
+                    continue;
+                }
+
+                if (_eos.Contains(next[row]))
+                {
+                    entry.Complete(BatchFinishReason.EndOfSequence);
+                    continue;
+                }
+
+                entry.Write(next[row]);
+                if (++generated[row] >= entry.Request.MaxNewTokens)
+                {
+                    entry.Complete(BatchFinishReason.Length);
+                }
+            }
+
+            if (generator.IsDone())
+            {
+                // The shared buffer is full (rows padded to the longest prompt): what is left ends on length.
+                foreach (var entry in batch)
+                {
+                    entry.Complete(BatchFinishReason.Length);
+                }
+            }
+        }
+    }
+
+    private static void Apply(GeneratorParams parameters, BatchSamplingOptions? sampling)
+    {
+        if (sampling is null)
+        {
+            return;
+        }
+
+        if (sampling.DoSample is bool doSample)
+        {
+            parameters.SetSearchOption("do_sample", doSample);
+        }
+
+        if (sampling.Temperature is float temperature)
+        {
+            parameters.SetSearchOption("temperature", temperature);
+        }
+
+        if (sampling.TopP is float topP)
+        {
+            parameters.SetSearchOption("top_p", topP);
+        }
+
+        if (sampling.TopK is int topK)
+        {
+            parameters.SetSearchOption("top_k", topK);
+        }
+
+        if (sampling.RepetitionPenalty is float penalty)
+        {
+            parameters.SetSearchOption("repetition_penalty", penalty);
+        }
+    }
+}

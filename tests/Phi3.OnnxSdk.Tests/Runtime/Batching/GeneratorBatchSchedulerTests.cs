@@ -1,0 +1,189 @@
+using System.Threading.Channels;
+using Microsoft.ML.OnnxRuntimeGenAI;
+using Phi3.OnnxSdk.Runtime.Batching;
+using Phi3.OnnxSdk.SyntheticModels;
+
+namespace Phi3.OnnxSdk.Tests.Runtime.Batching;
+
+public sealed class GeneratorBatchSchedulerTests : IDisposable
+{
+    private const int PadToken = 32000;
+    private const int ContextLength = 4096;
+    private static readonly int[] EndTokens = [32000, 32001, 32007];
+
+    private static readonly int[][] Prompts =
+    [
+        [1, 32010, 15043, 3186, 29991, 32007, 32001],
+        [1, 32010, 1128, 526, 366, 29973, 32007, 32001],
+        [1, 32010, 450, 4996, 17354, 1701, 29916, 432, 17204, 975, 278, 17366, 11203, 29889, 32007, 32001],
+        [1, 32010, 6324, 32007, 32001],
+        [1, 32010, 319, 29871, 29906, 29974, 29906, 29922, 32007, 32001],
+        [1, 32010, 306, 763, 2301, 1878, 29889, 32007, 32001],
+    ];
+
+    private readonly Model _model = new(TestModelCache.GetOrBuild("tiny"));
+
+    public void Dispose() => _model.Dispose();
+
+    [Fact]
+    public async Task Submit_GreedyPromptsOfDifferentLengthsTogether_OneBatchMatchingSingleGenerators()
+    {
+        using var scheduler = NewScheduler(maxBatch: 4);
+        var generations = Prompts.Take(4).Select((p, i) => scheduler.Submit(new BatchRequest(p, 10 + i))).ToList();
+
+        for (int i = 0; i < generations.Count; i++)
+        {
+            Assert.Equal(Reference(Prompts[i], 10 + i), await ReadAllAsync(generations[i].Tokens));
+            Assert.Equal(BatchFinishReason.Length, await generations[i].Completion);
+        }
+
+        Assert.Equal(1, scheduler.BatchesRun);
+    }
+
+    [Fact]
+    public async Task Submit_MoreRequestsThanMaxBatch_RunInSeveralBatchesAllMatchingSingleGenerators()
+    {
+        using var scheduler = NewScheduler(maxBatch: 4);
+        var generations = Prompts.Select(p => scheduler.Submit(new BatchRequest(p, 8))).ToList();
+
+        for (int i = 0; i < generations.Count; i++)
+        {
+            Assert.Equal(Reference(Prompts[i], 8), await ReadAllAsync(generations[i].Tokens));
+        }
+
+        Assert.Equal(2, scheduler.BatchesRun);
+    }
+
+    [Fact]
+    public async Task Submit_EndTokenInOneRow_EndsThatRowWithoutStreamingItAndOthersGoOn()
+    {
+        // With random weights no real end token comes; declare the 5th greedy token of row 1 an end token instead.
+        int[] row1 = Reference(Prompts[1], 8);
+        int end = row1[4];
+        using var scheduler = new GeneratorBatchScheduler(_model, ContextLength, PadToken, [.. EndTokens, end], 4);
+        var generations = Prompts.Take(3).Select(p => scheduler.Submit(new BatchRequest(p, 8))).ToList();
+
+        Assert.Equal(row1.Take(4), await ReadAllAsync(generations[1].Tokens));
+        Assert.Equal(BatchFinishReason.EndOfSequence, await generations[1].Completion);
+        foreach (int i in new[] { 0, 2 })
+        {
+            var expected = Reference(Prompts[i], 8).TakeWhile(t => t != end);
+            Assert.Equal(expected, await ReadAllAsync(generations[i].Tokens));
+        }
+    }
+
+    [Fact]
+    public async Task Submit_OneRequestCancelledMidBatch_OthersStillMatchSingleGenerators()
+    {
+        using var scheduler = NewScheduler(maxBatch: 4);
+        using var cts = new CancellationTokenSource();
+        var generations = Prompts.Take(4).Select((p, i) => scheduler.Submit(new BatchRequest(p, i == 1 ? 4000 : 24), i == 1 ? cts.Token : default)).ToList();
+
+        Assert.Equal(Reference(Prompts[1], 1)[0], await generations[1].Tokens.ReadAsync());
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ReadAllAsync(generations[1].Tokens));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => generations[1].Completion);
+        foreach (int i in new[] { 0, 2, 3 })
+        {
+            Assert.Equal(Reference(Prompts[i], 24), await ReadAllAsync(generations[i].Tokens));
+        }
+    }
+
+    [Fact]
+    public async Task Submit_EveryRowCancelled_EndsTheBatchAndServesTheNextRequest()
+    {
+        using var scheduler = NewScheduler(maxBatch: 4);
+        using var cts = new CancellationTokenSource();
+        var generations = Prompts.Take(2).Select(p => scheduler.Submit(new BatchRequest(p, 4000), cts.Token)).ToList();
+        await generations[0].Tokens.ReadAsync();
+        await cts.CancelAsync();
+
+        var next = scheduler.Submit(new BatchRequest(Prompts[5], 6));
+
+        Assert.Equal(Reference(Prompts[5], 6), await ReadAllAsync(next.Tokens).WaitAsync(TimeSpan.FromSeconds(60)));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => generations[1].Completion);
+    }
+
+    [Fact]
+    public async Task Submit_AlreadyCancelledToken_CancelsWithoutTokens()
+    {
+        using var scheduler = NewScheduler(maxBatch: 4);
+        var generation = scheduler.Submit(new BatchRequest(Prompts[0], 8), new CancellationToken(canceled: true));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ReadAllAsync(generation.Tokens));
+        Assert.Equal(Reference(Prompts[0], 8), await ReadAllAsync(scheduler.Submit(new BatchRequest(Prompts[0], 8)).Tokens));
+    }
+
+    [Fact]
+    public async Task Submit_DifferentSamplingSettings_AreNotMixedInOneBatch()
+    {
+        using var scheduler = NewScheduler(maxBatch: 4);
+        var greedy = scheduler.Submit(new BatchRequest(Prompts[0], 6));
+        var topKOne = scheduler.Submit(new BatchRequest(Prompts[2], 6, new BatchSamplingOptions { DoSample = true, TopK = 1 }));
+
+        Assert.Equal(Reference(Prompts[0], 6), await ReadAllAsync(greedy.Tokens));
+        Assert.Equal(Reference(Prompts[2], 6), await ReadAllAsync(topKOne.Tokens));
+        Assert.Equal(2, scheduler.BatchesRun);
+    }
+
+    [Fact]
+    public async Task Dispose_WhileGenerating_EndsOpenGenerationsWithObjectDisposed()
+    {
+        var scheduler = NewScheduler(maxBatch: 4);
+        var generations = Prompts.Select(p => scheduler.Submit(new BatchRequest(p, 4000))).ToList();
+        await generations[0].Tokens.ReadAsync();
+
+        scheduler.Dispose();
+        scheduler.Dispose();
+
+        foreach (var generation in generations)
+        {
+            await Assert.ThrowsAsync<ObjectDisposedException>(() => ReadAllAsync(generation.Tokens));
+        }
+
+        Assert.Throws<ObjectDisposedException>(() => scheduler.Submit(new BatchRequest(Prompts[0], 4)));
+    }
+
+    [Fact]
+    public void Submit_InvalidRequest_ThrowsArgumentException()
+    {
+        using var scheduler = NewScheduler(maxBatch: 4);
+
+        Assert.Throws<ArgumentException>(() => scheduler.Submit(new BatchRequest([], 4)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => scheduler.Submit(new BatchRequest(Prompts[0], 0)));
+        Assert.Throws<ArgumentNullException>(() => scheduler.Submit(null!));
+        var tooLong = Assert.Throws<ArgumentException>(() => scheduler.Submit(new BatchRequest(Prompts[0], ContextLength)));
+        Assert.Contains("context", tooLong.Message, StringComparison.Ordinal);
+    }
+
+    private GeneratorBatchScheduler NewScheduler(int maxBatch) => new(_model, ContextLength, PadToken, EndTokens, maxBatch);
+
+    private int[] Reference(int[] prompt, int newTokens)
+    {
+        using var parameters = new GeneratorParams(_model);
+        parameters.SetSearchOption("max_length", prompt.Length + newTokens);
+        using var generator = new Generator(_model, parameters);
+        generator.AppendTokens(prompt);
+        var tokens = new List<int>();
+        while (!generator.IsDone())
+        {
+            generator.GenerateNextToken();
+            tokens.Add(generator.GetNextTokens()[0]);
+        }
+
+        // End tokens are not streamed.
+        return [.. tokens.Where(t => !EndTokens.Contains(t))];
+    }
+
+    private static async Task<int[]> ReadAllAsync(ChannelReader<int> reader)
+    {
+        var tokens = new List<int>();
+        await foreach (int token in reader.ReadAllAsync())
+        {
+            tokens.Add(token);
+        }
+
+        return [.. tokens];
+    }
+}
