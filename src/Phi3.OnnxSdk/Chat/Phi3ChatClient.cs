@@ -319,8 +319,28 @@ public sealed class Phi3ChatClient : IChatClient
             try
             {
                 var reader = channel.Reader;
-                while (await WaitToReadAsync(reader, cancellationToken).ConfigureAwait(false))
+                while (true)
                 {
+                    // Awaited here rather than in a helper: one async state machine less per token.
+                    bool more;
+                    try
+                    {
+                        more = await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                    {
+                        throw new OperationCanceledException("The chat request was cancelled.", null, cancellationToken);
+                    }
+                    catch (OperationCanceledException) when (Volatile.Read(ref _disposed) != 0)
+                    {
+                        throw new ObjectDisposedException(nameof(Phi3ChatClient), "The chat client was disposed while the request ran.");
+                    }
+
+                    if (!more)
+                    {
+                        break;
+                    }
+
                     while (reader.TryRead(out var item))
                     {
                         cancellationToken.ThrowIfCancellationRequested();
@@ -338,22 +358,6 @@ public sealed class Phi3ChatClient : IChatClient
         finally
         {
             _gate.Release();
-        }
-    }
-
-    private async ValueTask<bool> WaitToReadAsync(ChannelReader<GenerationEvent> reader, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw new OperationCanceledException("The chat request was cancelled.", null, cancellationToken);
-        }
-        catch (OperationCanceledException) when (Volatile.Read(ref _disposed) != 0)
-        {
-            throw new ObjectDisposedException(nameof(Phi3ChatClient), "The chat client was disposed while the request ran.");
         }
     }
 
