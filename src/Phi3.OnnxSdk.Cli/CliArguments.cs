@@ -58,6 +58,7 @@ internal sealed class CliArguments
         {
             CacheDirectory = CacheDirectory,
             Offline = Offline ? true : null,
+            Logger = StderrWarningLogger.Instance,
         },
         ChatClient = new Phi3ChatClientOptions
         {

@@ -49,6 +49,45 @@ public sealed class DownloadProcessTests
     }
 
     [Fact]
+    public async Task Chat_HubUnreachableAfterDownload_AnswersFromTheCacheAndWarnsOnStderr()
+    {
+        await using var hub = new FakeHub();
+        SyntheticHubModel.Publish(hub, RepoId, Subfolder);
+
+        string temp = Directory.CreateTempSubdirectory("phi3-cli-download-").FullName;
+        try
+        {
+            string catalog = Path.Combine(temp, "catalog.json");
+            File.WriteAllText(catalog, SyntheticHubModel.Catalog("phi3-synthetic", SyntheticHubModel.HubSource(RepoId, Subfolder)));
+            string cache = Path.Combine(temp, "hub");
+            var online = new Dictionary<string, string?> { ["HF_ENDPOINT"] = hub.Endpoint.ToString(), ["HF_HUB_OFFLINE"] = null };
+            using (var download = Phi3Process.Start(online, "download", "--catalog", catalog, "--cache-dir", cache, "--assume", "cpu:8GB"))
+            {
+                download.CloseInput();
+                var fetched = await download.WaitForExitAsync();
+                Assert.True(fetched.ExitCode == 0, fetched.ToString());
+            }
+
+            // No --offline: the hub is simply gone, as on a train. The cached copy answers, and the user is told why.
+            var closed = FakeHub.ClosedEndpoint();
+            var gone = new Dictionary<string, string?> { ["HF_ENDPOINT"] = closed.ToString(), ["HF_HUB_OFFLINE"] = null };
+            using var chat = Phi3Process.Start(gone, "--catalog", catalog, "--cache-dir", cache, "-n", "3", "Hello");
+            chat.CloseInput();
+            var answer = await chat.WaitForExitAsync();
+
+            Assert.True(answer.ExitCode == 0, answer.ToString());
+            Assert.NotEmpty(answer.Stdout.Trim());
+            Assert.Contains("warning: ", answer.Stderr, StringComparison.Ordinal);
+            Assert.Contains("could not be reached", answer.Stderr, StringComparison.Ordinal);
+            Assert.Contains(closed.ToString(), answer.Stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(temp, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Download_TwoProcessesIntoOneEmptyCache_FetchTheWeightsOnceAndBothSucceed()
     {
         await using var hub = new FakeHub();

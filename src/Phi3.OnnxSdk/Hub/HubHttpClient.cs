@@ -39,13 +39,15 @@ internal sealed partial class HubHttpClient : IDisposable
     public Uri ResolveUrl(string repoId, string revision, string repoPath) =>
         new($"{_base}/{repoId}/resolve/{Uri.EscapeDataString(revision)}/{EscapePath(repoPath)}");
 
-    public Task<HubFileMetadata> GetMetadataAsync(string repoId, string revision, string repoPath, CancellationToken cancellationToken) =>
+    /// <summary>HEADs one file (with retries); <c>retryUnreachable: false</c> fails at once when the host cannot be reached at all.</summary>
+    public Task<HubFileMetadata> GetMetadataAsync(string repoId, string revision, string repoPath, CancellationToken cancellationToken, bool retryUnreachable = true) =>
         HubRetry.ExecuteAsync(
             _settings,
             $"Resolving '{repoPath}' of {repoId}@{revision}",
             ct => HeadOnceAsync(repoId, revision, repoPath, ct),
             progressProbe: null,
-            cancellationToken);
+            cancellationToken,
+            retryUnreachable);
 
     /// <summary>
     /// Sends one GET (following redirects) for the bytes from <paramref name="offset"/>. Returns 200, 206 or 416
@@ -82,8 +84,11 @@ internal sealed partial class HubHttpClient : IDisposable
         }
     }
 
-    /// <summary>Lists the files under <paramref name="folder"/> (recursively, all pages) and checks every path.</summary>
-    public async Task<IReadOnlyList<HubFile>> ListAsync(string repoId, string revision, string folder, CancellationToken cancellationToken)
+    /// <summary>
+    /// Lists the files under <paramref name="folder"/> (recursively, all pages) and checks every path;
+    /// <c>retryUnreachable: false</c> fails at once when the host cannot be reached at all.
+    /// </summary>
+    public async Task<IReadOnlyList<HubFile>> ListAsync(string repoId, string revision, string folder, CancellationToken cancellationToken, bool retryUnreachable = true)
     {
         var files = new List<HubFile>();
         var suffix = folder.Length == 0 ? string.Empty : "/" + EscapePath(folder);
@@ -96,7 +101,8 @@ internal sealed partial class HubHttpClient : IDisposable
                 $"Listing '{folder}' of {repoId}@{revision} (page {page})",
                 ct => ListPageAsync(url, repoId, revision, folder, ct),
                 progressProbe: null,
-                cancellationToken).ConfigureAwait(false);
+                cancellationToken,
+                retryUnreachable).ConfigureAwait(false);
             files.AddRange(items);
         }
 

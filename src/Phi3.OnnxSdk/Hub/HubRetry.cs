@@ -17,7 +17,8 @@ internal static class HubRetry
         string what,
         Func<CancellationToken, Task<T>> action,
         Func<long>? progressProbe,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool retryUnreachable = true)
     {
         var failures = 0;
         var lastProgress = progressProbe?.Invoke() ?? 0;
@@ -28,6 +29,11 @@ internal static class HubRetry
             try
             {
                 return await action(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!retryUnreachable && IsUnreachable(ex))
+            {
+                // The caller has a cached copy to fall back on: no point waiting through the back-off for a host that refuses.
+                throw new HubException($"{what} failed: {ex.Message}", ex) { HubUnavailable = true };
             }
             catch (Exception ex) when (IsTransient(ex, cancellationToken))
             {
@@ -73,6 +79,10 @@ internal static class HubRetry
         var ticks = first.Ticks * Math.Pow(2, Math.Min(failures - 1, 20));
         return ticks >= MaxDelay.Ticks ? MaxDelay : TimeSpan.FromTicks((long)ticks);
     }
+
+    /// <summary>Whether the host could not be reached at all: its name did not resolve or the connection was refused.</summary>
+    internal static bool IsUnreachable(Exception ex) =>
+        ex is HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError };
 
     private static bool IsTransient(Exception ex, CancellationToken cancellationToken) => ex switch
     {

@@ -89,11 +89,15 @@ public sealed partial class HuggingFaceDownloader : IDisposable
         }
 
         // 1-2. What to fetch, and its commit, etag and size. A hub that cannot be reached falls back to the cache.
+        // When the cache already holds the revision, a host that cannot be reached at all is not retried: the cached
+        // copy is used at once (huggingface_hub does the same) instead of after the whole back-off.
+        var uncached = new List<string>();
+        var cacheCanServe = FindCachedSnapshot(layout, revision, requested, folder, [], uncached) is not null && uncached.Count == 0;
         HubFile[] files;
         HubFileMetadata[] metadata;
         try
         {
-            (files, metadata) = await ResolveAsync(request.RepoId, revision, requested, folder, cancellationToken).ConfigureAwait(false);
+            (files, metadata) = await ResolveAsync(request.RepoId, revision, requested, folder, retryUnreachable: !cacheCanServe, cancellationToken).ConfigureAwait(false);
         }
         catch (HubException ex) when (ex.HubUnavailable)
         {
@@ -275,13 +279,13 @@ public sealed partial class HuggingFaceDownloader : IDisposable
     private static partial Regex GitOidRegex();
 
     /// <summary>Lists the folder (when asked) and sends a HEAD for every file: the first at the revision, the others at its commit.</summary>
-    private async Task<(HubFile[] Files, HubFileMetadata[] Metadata)> ResolveAsync(string repoId, string revision, List<HubFile> requested, string? folder, CancellationToken cancellationToken)
+    private async Task<(HubFile[] Files, HubFileMetadata[] Metadata)> ResolveAsync(string repoId, string revision, List<HubFile> requested, string? folder, bool retryUnreachable, CancellationToken cancellationToken)
     {
         // 1. What to fetch: the listing of the folder, overlaid with the caller's files (their hashes win).
         var wanted = new Dictionary<string, HubFile>(StringComparer.Ordinal);
         if (folder is not null)
         {
-            foreach (var listed in await _http.ListAsync(repoId, revision, folder, cancellationToken).ConfigureAwait(false))
+            foreach (var listed in await _http.ListAsync(repoId, revision, folder, cancellationToken, retryUnreachable).ConfigureAwait(false))
             {
                 wanted[listed.Path] = listed;
             }
@@ -308,14 +312,14 @@ public sealed partial class HuggingFaceDownloader : IDisposable
         var start = 0;
         if (!HubPath.IsCommitHash(revision))
         {
-            metadata[0] = await _http.GetMetadataAsync(repoId, revision, files[0].Path, cancellationToken).ConfigureAwait(false);
+            metadata[0] = await _http.GetMetadataAsync(repoId, revision, files[0].Path, cancellationToken, retryUnreachable).ConfigureAwait(false);
             commitRevision = metadata[0].Commit;
             HubPath.ValidateRevision(commitRevision);
             start = 1;
         }
 
         await Parallel.ForAsync(start, files.Length, Parallelism(cancellationToken), async (i, ct) =>
-            metadata[i] = await _http.GetMetadataAsync(repoId, commitRevision, files[i].Path, ct).ConfigureAwait(false)).ConfigureAwait(false);
+            metadata[i] = await _http.GetMetadataAsync(repoId, commitRevision, files[i].Path, ct, retryUnreachable).ConfigureAwait(false)).ConfigureAwait(false);
 
         return (files, metadata);
     }

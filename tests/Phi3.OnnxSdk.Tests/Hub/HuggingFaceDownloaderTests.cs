@@ -635,6 +635,35 @@ public sealed class HuggingFaceDownloaderTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task DownloadAsync_HubRefusesWithCachedSnapshot_FallsBackAtOnceWithoutRetrying()
+    {
+        using (var online = Create())
+        {
+            await online.DownloadAsync(Request(Weights, Config));
+        }
+
+        // Five retries from a 10 s delay would take over five minutes: the cached copy must be used without them.
+        using var downloader = Create(new HubClientOptions { Endpoint = FakeHub.ClosedEndpoint(), MaxRetries = 5, RetryDelay = TimeSpan.FromSeconds(10) });
+
+        var snapshot = await downloader.DownloadAsync(Request(Weights, Config)).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(_repo.Commit, snapshot.CommitHash);
+        Assert.Contains(_log.Messages, m => m.StartsWith("Warning:", StringComparison.Ordinal) && m.Contains("could not be reached", StringComparison.Ordinal));
+        Assert.DoesNotContain(_log.Messages, m => m.Contains(": retry ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task DownloadAsync_HubRefusesWithNothingCached_RetriesBeforeFailing()
+    {
+        using var downloader = Create(new HubClientOptions { Endpoint = FakeHub.ClosedEndpoint(), MaxRetries = 2, RetryDelay = TimeSpan.FromMilliseconds(1) });
+
+        var ex = await Assert.ThrowsAsync<HubException>(() => downloader.DownloadAsync(Request(Weights)));
+
+        Assert.Contains("nothing usable is cached", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(2, _log.Messages.Count(m => m.Contains(": retry ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task DownloadAsync_HubTimesOutWithCachedCommit_ReturnsThatSnapshotAfterTheRetries()
     {
         using (var online = Create())
