@@ -19,33 +19,25 @@ public sealed class DownloadProcessTests
         await using var hub = new FakeHub();
         SyntheticHubModel.Publish(hub, RepoId, Subfolder);
 
-        string temp = Directory.CreateTempSubdirectory("phi3-cli-download-").FullName;
-        try
-        {
-            string catalog = Path.Combine(temp, "catalog.json");
-            File.WriteAllText(catalog, SyntheticHubModel.Catalog("phi3-synthetic", SyntheticHubModel.HubSource(RepoId, Subfolder)));
-            string cache = Path.Combine(temp, "hub");
-            var online = new Dictionary<string, string?> { ["HF_ENDPOINT"] = hub.Endpoint.ToString(), ["HF_HUB_OFFLINE"] = null };
+        using var setup = new HubCatalogFolder(hub, RepoId, Subfolder);
+        string catalog = setup.Catalog;
+        string cache = setup.Cache;
+        var online = setup.Online;
 
-            using (var download = Phi3Process.Start(online, "download", "--catalog", catalog, "--cache-dir", cache, "--assume", "cpu:8GB"))
-            {
-                download.CloseInput();
-                var result = await download.WaitForExitAsync();
-                Assert.True(result.ExitCode == 0, result.ToString());
-                string folder = result.Stdout.Trim().Split('\n')[^1];
-                Assert.True(File.Exists(Path.Combine(folder, "model.onnx")), result.ToString());
-                Assert.Contains("100%", result.Stderr, StringComparison.Ordinal);
-            }
-
-            // Offline now: the chat resolves the same entry and loads it from the cache.
-            var answer = await Phi3Process.RunAsync(string.Empty, "--catalog", catalog, "--cache-dir", cache, "--offline", "-n", "3", "Hello");
-            Assert.True(answer.ExitCode == 0, answer.ToString());
-            Assert.NotEmpty(answer.Stdout.Trim());
-        }
-        finally
+        using (var download = Phi3Process.Start(online, "download", "--catalog", catalog, "--cache-dir", cache, "--assume", "cpu:8GB"))
         {
-            Directory.Delete(temp, recursive: true);
+            download.CloseInput();
+            var result = await download.WaitForExitAsync();
+            Assert.True(result.ExitCode == 0, result.ToString());
+            string folder = result.Stdout.Trim().Split('\n')[^1];
+            Assert.True(File.Exists(Path.Combine(folder, "model.onnx")), result.ToString());
+            Assert.Contains("100%", result.Stderr, StringComparison.Ordinal);
         }
+
+        // Offline now: the chat resolves the same entry and loads it from the cache.
+        var answer = await Phi3Process.RunAsync(string.Empty, "--catalog", catalog, "--cache-dir", cache, "--offline", "-n", "3", "Hello");
+        Assert.True(answer.ExitCode == 0, answer.ToString());
+        Assert.NotEmpty(answer.Stdout.Trim());
     }
 
     [Fact]
@@ -54,37 +46,29 @@ public sealed class DownloadProcessTests
         await using var hub = new FakeHub();
         SyntheticHubModel.Publish(hub, RepoId, Subfolder);
 
-        string temp = Directory.CreateTempSubdirectory("phi3-cli-download-").FullName;
-        try
+        using var setup = new HubCatalogFolder(hub, RepoId, Subfolder);
+        string catalog = setup.Catalog;
+        string cache = setup.Cache;
+        var online = setup.Online;
+        using (var download = Phi3Process.Start(online, "download", "--catalog", catalog, "--cache-dir", cache, "--assume", "cpu:8GB"))
         {
-            string catalog = Path.Combine(temp, "catalog.json");
-            File.WriteAllText(catalog, SyntheticHubModel.Catalog("phi3-synthetic", SyntheticHubModel.HubSource(RepoId, Subfolder)));
-            string cache = Path.Combine(temp, "hub");
-            var online = new Dictionary<string, string?> { ["HF_ENDPOINT"] = hub.Endpoint.ToString(), ["HF_HUB_OFFLINE"] = null };
-            using (var download = Phi3Process.Start(online, "download", "--catalog", catalog, "--cache-dir", cache, "--assume", "cpu:8GB"))
-            {
-                download.CloseInput();
-                var fetched = await download.WaitForExitAsync();
-                Assert.True(fetched.ExitCode == 0, fetched.ToString());
-            }
-
-            // No --offline: the hub is simply gone, as on a train. The cached copy answers, and the user is told why.
-            var closed = FakeHub.ClosedEndpoint();
-            var gone = new Dictionary<string, string?> { ["HF_ENDPOINT"] = closed.ToString(), ["HF_HUB_OFFLINE"] = null };
-            using var chat = Phi3Process.Start(gone, "--catalog", catalog, "--cache-dir", cache, "-n", "3", "Hello");
-            chat.CloseInput();
-            var answer = await chat.WaitForExitAsync();
-
-            Assert.True(answer.ExitCode == 0, answer.ToString());
-            Assert.NotEmpty(answer.Stdout.Trim());
-            Assert.Contains("warning: ", answer.Stderr, StringComparison.Ordinal);
-            Assert.Contains("could not be reached", answer.Stderr, StringComparison.Ordinal);
-            Assert.Contains(closed.ToString(), answer.Stderr, StringComparison.Ordinal);
+            download.CloseInput();
+            var fetched = await download.WaitForExitAsync();
+            Assert.True(fetched.ExitCode == 0, fetched.ToString());
         }
-        finally
-        {
-            Directory.Delete(temp, recursive: true);
-        }
+
+        // No --offline: the hub is simply gone, as on a train. The cached copy answers, and the user is told why.
+        var closed = FakeHub.ClosedEndpoint();
+        var gone = new Dictionary<string, string?> { ["HF_ENDPOINT"] = closed.ToString(), ["HF_HUB_OFFLINE"] = null };
+        using var chat = Phi3Process.Start(gone, "--catalog", catalog, "--cache-dir", cache, "-n", "3", "Hello");
+        chat.CloseInput();
+        var answer = await chat.WaitForExitAsync();
+
+        Assert.True(answer.ExitCode == 0, answer.ToString());
+        Assert.NotEmpty(answer.Stdout.Trim());
+        Assert.Contains("warning: ", answer.Stderr, StringComparison.Ordinal);
+        Assert.Contains("could not be reached", answer.Stderr, StringComparison.Ordinal);
+        Assert.Contains(closed.ToString(), answer.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -102,55 +86,47 @@ public sealed class DownloadProcessTests
         weights.TrickleChunk = 32 * 1024;
         weights.TrickleDelay = TimeSpan.FromMilliseconds(60);
 
-        string temp = Directory.CreateTempSubdirectory("phi3-cli-download-").FullName;
-        try
+        using var setup = new HubCatalogFolder(hub, RepoId, Subfolder);
+        string catalog = setup.Catalog;
+        string cache = setup.Cache;
+        var online = setup.Online;
+        string[] args = ["download", "--catalog", catalog, "--cache-dir", cache, "--assume", "cpu:8GB"];
+
+        using var first = Phi3Process.Start(online, args);
+        using var second = Phi3Process.Start(online, args);
+        first.CloseInput();
+        second.CloseInput();
+
+        var waiting = Stopwatch.StartNew();
+        while (hub.Requests.Count(r => r.Method == "HEAD" && r.FilePath == weights.Path) < 2)
         {
-            string catalog = Path.Combine(temp, "catalog.json");
-            File.WriteAllText(catalog, SyntheticHubModel.Catalog("phi3-synthetic", SyntheticHubModel.HubSource(RepoId, Subfolder)));
-            string cache = Path.Combine(temp, "hub");
-            var online = new Dictionary<string, string?> { ["HF_ENDPOINT"] = hub.Endpoint.ToString(), ["HF_HUB_OFFLINE"] = null };
-            string[] args = ["download", "--catalog", catalog, "--cache-dir", cache, "--assume", "cpu:8GB"];
-
-            using var first = Phi3Process.Start(online, args);
-            using var second = Phi3Process.Start(online, args);
-            first.CloseInput();
-            second.CloseInput();
-
-            var waiting = Stopwatch.StartNew();
-            while (hub.Requests.Count(r => r.Method == "HEAD" && r.FilePath == weights.Path) < 2)
+            if (waiting.Elapsed > Phi3Process.Timeout || first.HasExited || second.HasExited)
             {
-                if (waiting.Elapsed > Phi3Process.Timeout || first.HasExited || second.HasExited)
-                {
-                    Assert.Fail($"Both processes should have resolved the weights by now. first: {first.Stderr} second: {second.Stderr}");
-                }
-
-                await Task.Delay(20);
+                Assert.Fail($"Both processes should have resolved the weights by now. first: {first.Stderr} second: {second.Stderr}");
             }
 
-            gate.SetResult();
-            var results = await Task.WhenAll(first.WaitForExitAsync(), second.WaitForExitAsync());
-
-            Assert.All(results, r => Assert.True(r.ExitCode == 0, r.ToString()));
-            string folder = results[0].Stdout.Trim().Split('\n')[^1];
-            Assert.Equal(folder, results[1].Stdout.Trim().Split('\n')[^1]);
-            string repoDirectory = Path.Combine(cache, "models--contoso--phi3-synthetic-onnx");
-            string blob = Path.Combine(repoDirectory, "blobs", weights.Sha256);
-            Assert.Equal(weights.Sha256, Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(blob))));
-            foreach (string file in SyntheticHubModel.Files)
-            {
-                Assert.Equal(repo.Files[$"{Subfolder}/{file}"].Content, File.ReadAllBytes(Path.Combine(folder, file)));
-            }
-
-            Assert.Empty(Directory.GetFiles(repoDirectory, "*.incomplete", SearchOption.AllDirectories));
-            Assert.Empty(Directory.GetFiles(repoDirectory, "*.tmp", SearchOption.AllDirectories));
-
-            // The second process waited for the lock and then found the verified blob: the weights crossed the wire once.
-            Assert.InRange(hub.BytesServedFor(weights.Path), weights.Content.Length, weights.Content.Length + (64 * 1024));
-            Assert.InRange(hub.BytesServed, repo.Files.Values.Sum(f => (long)f.Content.Length), repo.Files.Values.Sum(f => (long)f.Content.Length) + (64 * 1024));
+            await Task.Delay(20);
         }
-        finally
+
+        gate.SetResult();
+        var results = await Task.WhenAll(first.WaitForExitAsync(), second.WaitForExitAsync());
+
+        Assert.All(results, r => Assert.True(r.ExitCode == 0, r.ToString()));
+        string folder = results[0].Stdout.Trim().Split('\n')[^1];
+        Assert.Equal(folder, results[1].Stdout.Trim().Split('\n')[^1]);
+        string repoDirectory = Path.Combine(cache, "models--contoso--phi3-synthetic-onnx");
+        string blob = Path.Combine(repoDirectory, "blobs", weights.Sha256);
+        Assert.Equal(weights.Sha256, Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(blob))));
+        foreach (string file in SyntheticHubModel.Files)
         {
-            Directory.Delete(temp, recursive: true);
+            Assert.Equal(repo.Files[$"{Subfolder}/{file}"].Content, File.ReadAllBytes(Path.Combine(folder, file)));
         }
+
+        Assert.Empty(Directory.GetFiles(repoDirectory, "*.incomplete", SearchOption.AllDirectories));
+        Assert.Empty(Directory.GetFiles(repoDirectory, "*.tmp", SearchOption.AllDirectories));
+
+        // The second process waited for the lock and then found the verified blob: the weights crossed the wire once.
+        Assert.InRange(hub.BytesServedFor(weights.Path), weights.Content.Length, weights.Content.Length + (64 * 1024));
+        Assert.InRange(hub.BytesServed, repo.Files.Values.Sum(f => (long)f.Content.Length), repo.Files.Values.Sum(f => (long)f.Content.Length) + (64 * 1024));
     }
 }

@@ -64,14 +64,7 @@ internal sealed class BatchingScheduler : IBatchScheduler
     /// <exception cref="ObjectDisposedException">The scheduler is disposed.</exception>
     public BatchGeneration Submit(BatchRequest request, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(request.PromptTokens);
-        if (request.PromptTokens.Count == 0)
-        {
-            throw new ArgumentException("The prompt has no tokens; a generation needs at least one prompt token.", nameof(request));
-        }
-
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(request.MaxNewTokens, nameof(request));
+        BatchRequest.Validate(request);
         ObjectDisposedException.ThrowIf(_disposed, this);
 
         var entry = new BatchEntry(request, cancellationToken);

@@ -65,14 +65,7 @@ internal sealed class GeneratorBatchScheduler : IBatchScheduler
     /// <exception cref="ArgumentException">The prompt is empty, or it and its new tokens exceed the context length.</exception>
     public BatchGeneration Submit(BatchRequest request, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(request.PromptTokens);
-        if (request.PromptTokens.Count == 0)
-        {
-            throw new ArgumentException("The prompt has no tokens; a generation needs at least one prompt token.", nameof(request));
-        }
-
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(request.MaxNewTokens, nameof(request));
+        BatchRequest.Validate(request);
         if ((long)request.PromptTokens.Count + request.MaxNewTokens > _contextLength)
         {
             throw new ArgumentException($"The prompt ({request.PromptTokens.Count} tokens) and {request.MaxNewTokens} new tokens exceed the model's context of {_contextLength} tokens.", nameof(request));

@@ -1,21 +1,12 @@
-using System.Threading.Channels;
 using Microsoft.ML.OnnxRuntimeGenAI;
 using Phi3.OnnxSdk.Runtime.Batching;
 using Phi3.OnnxSdk.SyntheticModels;
+using static Phi3.OnnxSdk.Tests.Runtime.Batching.BatchReference;
 
 namespace Phi3.OnnxSdk.Tests.Runtime.Batching;
 
 public sealed class BatchingSchedulerTests : IDisposable
 {
-    private static readonly int[][] Prompts =
-    [
-        [1, 32010, 15043, 3186, 29991, 32007, 32001],
-        [1, 32010, 1128, 526, 366, 29973, 32007, 32001],
-        [1, 32010, 450, 4996, 17354, 1701, 29916, 432, 17204, 975, 278, 17366, 11203, 29889, 32007, 32001],
-        [1, 32010, 6324, 32007, 32001],
-        [1, 32010, 319, 29871, 29906, 29974, 29906, 29922, 32007, 32001],
-        [1, 32010, 306, 763, 2301, 1878, 29889, 32007, 32001],
-    ];
 
     private readonly Model _model = new(TestModelCache.GetOrBuild("tiny"));
 
@@ -153,31 +144,5 @@ public sealed class BatchingSchedulerTests : IDisposable
         Assert.Equal(Reference(Prompts[3], 6), await ReadAllAsync(scheduler.Submit(new BatchRequest(Prompts[3], 6)).Tokens));
     }
 
-    private int[] Reference(int[] prompt, int newTokens)
-    {
-        using var parameters = new GeneratorParams(_model);
-        parameters.SetSearchOption("max_length", prompt.Length + newTokens);
-        using var generator = new Generator(_model, parameters);
-        generator.AppendTokens(prompt);
-        var tokens = new List<int>();
-        while (!generator.IsDone())
-        {
-            generator.GenerateNextToken();
-            tokens.Add(generator.GetNextTokens()[0]);
-        }
-
-        // The engine does not stream the end-of-sequence token.
-        return [.. tokens.Where(t => t is not (32000 or 32001 or 32007))];
-    }
-
-    private static async Task<int[]> ReadAllAsync(ChannelReader<int> reader)
-    {
-        var tokens = new List<int>();
-        await foreach (int token in reader.ReadAllAsync())
-        {
-            tokens.Add(token);
-        }
-
-        return [.. tokens];
-    }
+    private int[] Reference(int[] prompt, int newTokens) => Greedy(_model, prompt, newTokens);
 }

@@ -1,7 +1,7 @@
-using System.Threading.Channels;
 using Microsoft.ML.OnnxRuntimeGenAI;
 using Phi3.OnnxSdk.Runtime.Batching;
 using Phi3.OnnxSdk.SyntheticModels;
+using static Phi3.OnnxSdk.Tests.Runtime.Batching.BatchReference;
 
 namespace Phi3.OnnxSdk.Tests.Runtime.Batching;
 
@@ -9,17 +9,6 @@ public sealed class GeneratorBatchSchedulerTests : IDisposable
 {
     private const int PadToken = 32000;
     private const int ContextLength = 4096;
-    private static readonly int[] EndTokens = [32000, 32001, 32007];
-
-    private static readonly int[][] Prompts =
-    [
-        [1, 32010, 15043, 3186, 29991, 32007, 32001],
-        [1, 32010, 1128, 526, 366, 29973, 32007, 32001],
-        [1, 32010, 450, 4996, 17354, 1701, 29916, 432, 17204, 975, 278, 17366, 11203, 29889, 32007, 32001],
-        [1, 32010, 6324, 32007, 32001],
-        [1, 32010, 319, 29871, 29906, 29974, 29906, 29922, 32007, 32001],
-        [1, 32010, 306, 763, 2301, 1878, 29889, 32007, 32001],
-    ];
 
     private readonly Model _model = new(TestModelCache.GetOrBuild("tiny"));
 
@@ -159,31 +148,5 @@ public sealed class GeneratorBatchSchedulerTests : IDisposable
 
     private GeneratorBatchScheduler NewScheduler(int maxBatch) => new(_model, ContextLength, PadToken, EndTokens, maxBatch);
 
-    private int[] Reference(int[] prompt, int newTokens)
-    {
-        using var parameters = new GeneratorParams(_model);
-        parameters.SetSearchOption("max_length", prompt.Length + newTokens);
-        using var generator = new Generator(_model, parameters);
-        generator.AppendTokens(prompt);
-        var tokens = new List<int>();
-        while (!generator.IsDone())
-        {
-            generator.GenerateNextToken();
-            tokens.Add(generator.GetNextTokens()[0]);
-        }
-
-        // End tokens are not streamed.
-        return [.. tokens.Where(t => !EndTokens.Contains(t))];
-    }
-
-    private static async Task<int[]> ReadAllAsync(ChannelReader<int> reader)
-    {
-        var tokens = new List<int>();
-        await foreach (int token in reader.ReadAllAsync())
-        {
-            tokens.Add(token);
-        }
-
-        return [.. tokens];
-    }
+    private int[] Reference(int[] prompt, int newTokens) => Greedy(_model, prompt, newTokens);
 }
