@@ -13,17 +13,20 @@ namespace Phi3.OnnxSdk.Chat;
 /// </summary>
 internal static class BatchedTurnRunner
 {
-    /// <summary>Whether the engine can serve <paramref name="settings"/>: no guidance, no seed and no n-gram ban (static batching rejects them).</summary>
+    /// <summary>
+    /// Whether a shared batch can serve <paramref name="settings"/>: no guidance, no seed and no n-gram ban (a batch shares
+    /// one generator's search state, and the engine's static batching rejects them too).
+    /// </summary>
     public static bool CanBatch(GenerationSettings settings) =>
         settings.GuidanceType is null
         && !settings.SearchNumbers.ContainsKey("random_seed")
         && !settings.SearchNumbers.ContainsKey("no_repeat_ngram_size");
 
-    /// <summary>Maps the request's search options to engine turn options; greedy turns (no sampling, or top_k 1) carry only the repetition penalty.</summary>
+    /// <summary>Maps the request's search options to batch sampling options; greedy turns (no sampling, or top_k 1) carry only the repetition penalty.</summary>
     public static BatchSamplingOptions ToSampling(GenerationSettings settings)
     {
         float? Number(string key) => settings.SearchNumbers.TryGetValue(key, out double value) ? (float)value : null;
-        // top_k 1 is greedy whatever the temperature; the engine rejects sampling options it would ignore.
+        // top_k 1 is greedy whatever the temperature; greedy rows share a batch, and the engine rejects sampling options it would ignore.
         bool sample = settings.SearchFlags.GetValueOrDefault("do_sample") && settings.SearchNumbers.GetValueOrDefault("top_k", 0) != 1;
         return sample
             ? new BatchSamplingOptions
@@ -84,7 +87,7 @@ internal static class BatchedTurnRunner
                 var reason = generation.Completion.GetAwaiter().GetResult();
                 finish = reason == BatchFinishReason.EndOfSequence ? ChatFinishReason.Stop : ChatFinishReason.Length;
 
-                // The single-generator path counts the end token it generated; the engine does not stream it.
+                // The single-generator path counts the end token it generated; a batch does not stream it.
                 generated += reason == BatchFinishReason.EndOfSequence ? 1 : 0;
             }
 

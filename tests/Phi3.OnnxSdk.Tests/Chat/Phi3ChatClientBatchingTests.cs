@@ -159,7 +159,7 @@ public sealed class Phi3ChatClientBatchingTests
     }
 
     [Fact]
-    public async Task GetResponseAsync_BatchingNotEnabled_NeverUsesTheEngine()
+    public async Task GetResponseAsync_BatchingNotEnabled_NeverBatches()
     {
         using var client = new Phi3ChatClient(_fixture.Model, new Phi3ChatClientOptions { MaxConcurrentGenerations = 8, EnableKvReuse = false });
 
