@@ -79,8 +79,17 @@ internal sealed class KvSession : IDisposable
         Tokens.RemoveRange(length, Tokens.Count - length);
     }
 
+    /// <summary>Gets whether the session was disposed (its generator freed).</summary>
+    public bool IsDisposed { get; private set; }
+
     public void Dispose()
     {
+        if (IsDisposed)
+        {
+            return;
+        }
+
+        IsDisposed = true;
         Generator.Dispose();
         _parameters.Dispose();
         _lease.Dispose();

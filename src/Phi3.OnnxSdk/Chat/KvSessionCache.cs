@@ -1,18 +1,33 @@
 namespace Phi3.OnnxSdk.Chat;
 
 /// <summary>
-/// The idle <see cref="KvSession"/>s of a client, most recently used first, at most a given number.
+/// The idle <see cref="KvSession"/>s of a client, most recently used first, at most a given number and a given number of
+/// KV bytes (each session holds <see cref="KvSession.MaxLength"/> x bytes per token for its whole life).
 /// A request takes the session sharing the longest token prefix with its prompt out of the cache and gives it back
-/// when done. Thread-safe.
+/// when done. Thread-safe; sessions are disposed outside the lock.
 /// </summary>
 internal sealed class KvSessionCache : IDisposable
 {
     private readonly object _gate = new();
     private readonly LinkedList<KvSession> _sessions = new();
     private readonly int _capacity;
+    private readonly long _maxBytes;
+    private readonly long _bytesPerToken;
+    private long _bytes;
     private bool _disposed;
 
-    public KvSessionCache(int capacity) => _capacity = capacity;
+    /// <param name="capacity">The most idle sessions kept; 0 keeps none.</param>
+    /// <param name="maxBytes">The most KV bytes the idle sessions may hold together; 0 keeps none.</param>
+    /// <param name="bytesPerToken">The KV bytes of one token of a session's buffer.</param>
+    public KvSessionCache(int capacity, long maxBytes, long bytesPerToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(capacity);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
+        ArgumentOutOfRangeException.ThrowIfLessThan(bytesPerToken, 1);
+        _capacity = capacity;
+        _maxBytes = maxBytes;
+        _bytesPerToken = bytesPerToken;
+    }
 
     /// <summary>Gets the number of idle sessions.</summary>
     public int Count
@@ -22,6 +37,18 @@ internal sealed class KvSessionCache : IDisposable
             lock (_gate)
             {
                 return _sessions.Count;
+            }
+        }
+    }
+
+    /// <summary>Gets the KV bytes the idle sessions hold.</summary>
+    public long Bytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _bytes;
             }
         }
     }
@@ -61,28 +88,38 @@ internal sealed class KvSessionCache : IDisposable
             }
 
             _sessions.Remove(best);
+            _bytes -= SizeOf(best.Value);
             return best.Value;
         }
     }
 
-    /// <summary>Gives a session back as the most recently used; evicts (disposes) the least recently used beyond capacity.</summary>
+    /// <summary>
+    /// Gives a session back as the most recently used, first evicting (disposing) the least recently used ones while the
+    /// cache would hold more than its capacity or its bytes. A session larger than the whole byte budget is disposed.
+    /// </summary>
     public void Return(KvSession session)
     {
         var evicted = new List<KvSession>();
         lock (_gate)
         {
-            if (_disposed || _capacity <= 0)
+            long size = SizeOf(session);
+            if (_disposed || _capacity <= 0 || size > _maxBytes)
             {
                 evicted.Add(session);
             }
             else
             {
-                _sessions.AddFirst(session);
-                while (_sessions.Count > _capacity)
+                // Compared as "room left" so that the sum never overflows.
+                while (_sessions.Count >= _capacity || _bytes > _maxBytes - size)
                 {
-                    evicted.Add(_sessions.Last!.Value);
+                    var oldest = _sessions.Last!.Value;
                     _sessions.RemoveLast();
+                    _bytes -= SizeOf(oldest);
+                    evicted.Add(oldest);
                 }
+
+                _sessions.AddFirst(session);
+                _bytes += size;
             }
         }
 
@@ -101,6 +138,7 @@ internal sealed class KvSessionCache : IDisposable
             _disposed = true;
             idle = [.. _sessions];
             _sessions.Clear();
+            _bytes = 0;
         }
 
         foreach (var session in idle)
@@ -108,4 +146,6 @@ internal sealed class KvSessionCache : IDisposable
             session.Dispose();
         }
     }
+
+    private long SizeOf(KvSession session) => session.MaxLength * _bytesPerToken;
 }

@@ -28,7 +28,9 @@ namespace Phi3.OnnxSdk;
 /// <para>
 /// The KV caches of recent conversations are kept (see <see cref="Phi3ChatClientOptions.EnableKvReuse"/>): a request
 /// whose prompt shares a token prefix with a cached conversation rewinds that generator and feeds only the new tokens,
-/// with greedy output identical to a fresh prefill.
+/// with greedy output identical to a fresh prefill. At most <see cref="Phi3ChatClientOptions.MaxCachedSessions"/>
+/// conversations and <see cref="Phi3ChatClientOptions.MaxCachedKvBytes"/> bytes of KV cache are kept (by default a
+/// quarter of the memory available to the process); the least recently used are freed first.
 /// </para>
 /// <para>
 /// Thread-safety: all members are thread-safe; the client is meant to be shared as a singleton. At most
@@ -54,6 +56,8 @@ public sealed class Phi3ChatClient : IChatClient
     private readonly HashSet<int> _eos;
     private readonly bool _reuse;
     private readonly int _headroom;
+    private readonly long _kvBudget;
+    private readonly long _kvBudgetTokens;
     private readonly int _prefillChunk;
     private readonly bool _batching;
     private readonly int _maxBatch;
@@ -117,7 +121,10 @@ public sealed class Phi3ChatClient : IChatClient
             ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1, nameof(Phi3ChatClientOptions.MaxConcurrentGenerations));
             int cached = _options.MaxCachedSessions ?? 4;
             ArgumentOutOfRangeException.ThrowIfNegative(cached, nameof(Phi3ChatClientOptions.MaxCachedSessions));
-            _reuse = (_options.EnableKvReuse ?? true) && cached > 0;
+            _kvBudget = _options.MaxCachedKvBytes ?? DefaultMaxCachedKvBytes(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
+            ArgumentOutOfRangeException.ThrowIfNegative(_kvBudget, nameof(Phi3ChatClientOptions.MaxCachedKvBytes));
+            _kvBudgetTokens = _kvBudget / model.KvBytesPerToken;
+            _reuse = (_options.EnableKvReuse ?? true) && cached > 0 && _kvBudget > 0;
             _headroom = _options.KvCacheHeadroomTokens ?? (_reuse ? 1024 : 0);
             ArgumentOutOfRangeException.ThrowIfNegative(_headroom, nameof(Phi3ChatClientOptions.KvCacheHeadroomTokens));
             _prefillChunk = _options.PrefillChunkTokens ?? 512;
@@ -134,7 +141,7 @@ public sealed class Phi3ChatClient : IChatClient
 
             _gate = new SemaphoreSlim(concurrency, concurrency);
             _threads = new GenerationThreads(concurrency);
-            _sessions = new KvSessionCache(_reuse ? cached : 0);
+            _sessions = new KvSessionCache(_reuse ? cached : 0, _kvBudget, model.KvBytesPerToken);
             _eos = [.. model.EosTokenIds];
             string modelId = _options.ModelId ?? Path.GetFileName(model.ModelPath.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
             _metadata = new ChatClientMetadata(ProviderName, new Uri(model.ModelPath), modelId);
@@ -167,6 +174,29 @@ public sealed class Phi3ChatClient : IChatClient
 
     /// <summary>Gets the number of idle cached sessions (a diagnostic).</summary>
     internal int CachedSessions => _sessions.Count;
+
+    /// <summary>Gets the KV bytes the idle cached sessions hold (a diagnostic).</summary>
+    internal long CachedKvBytes => _sessions.Bytes;
+
+    /// <summary>Gets the byte budget of the cached KV sessions (<see cref="Phi3ChatClientOptions.MaxCachedKvBytes"/> or its default).</summary>
+    internal long MaxCachedKvBytes => _kvBudget;
+
+    /// <summary>
+    /// The default of <see cref="Phi3ChatClientOptions.MaxCachedKvBytes"/>: a quarter of <paramref name="totalAvailableMemoryBytes"/>
+    /// (the GC's <see cref="GCMemoryInfo.TotalAvailableMemoryBytes"/>: physical memory or the container's limit); 0 when unknown.
+    /// </summary>
+    internal static long DefaultMaxCachedKvBytes(long totalAvailableMemoryBytes) => Math.Max(0, totalAvailableMemoryBytes) / 4;
+
+    /// <summary>
+    /// The KV buffer length (max_length) of a new session for <paramref name="required"/> tokens (prompt plus requested
+    /// output): plus the headroom for following turns, but no more than the context, and the headroom cut (never below 0)
+    /// so that the buffer fits the KV byte budget.
+    /// </summary>
+    internal int SessionLength(int required, bool withHeadroom)
+    {
+        long headroom = withHeadroom ? Math.Min(_headroom, Math.Max(0, _kvBudgetTokens - required)) : 0;
+        return (int)Math.Min(_model.ContextLength, required + headroom);
+    }
 
     /// <inheritdoc />
     /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
@@ -430,8 +460,7 @@ public sealed class Phi3ChatClient : IChatClient
             if (session is null)
             {
                 reused = 0;
-                int maxLength = (int)Math.Min(_model.ContextLength, (long)required + (settings.AllowsKvReuse ? _headroom : 0));
-                session = new KvSession(_model, settings, maxLength);
+                session = new KvSession(_model, settings, SessionLength(required, settings.AllowsKvReuse));
             }
             else
             {

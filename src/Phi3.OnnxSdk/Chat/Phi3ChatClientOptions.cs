@@ -55,13 +55,34 @@ public sealed class Phi3ChatClientOptions
     /// <summary>Gets or sets how long a batch waits for company (tests lengthen it to rule out timing). Default: 5 ms.</summary>
     internal TimeSpan? BatchGatherTime { get; set; }
 
-    /// <summary>Gets or sets how many conversations' KV caches are kept; the least recently used is evicted. Default: 4.</summary>
+    /// <summary>
+    /// Gets or sets how many conversations' KV caches are kept; the least recently used is evicted. The caches kept are
+    /// also limited in bytes by <see cref="MaxCachedKvBytes"/>, whichever limit is reached first; 0 disables KV reuse.
+    /// Default: 4.
+    /// </summary>
     public int? MaxCachedSessions { get; set; }
 
     /// <summary>
+    /// Gets or sets the most bytes the kept KV caches may hold together. A kept conversation holds its generator's whole
+    /// KV buffer (prompt + requested output + <see cref="KvCacheHeadroomTokens"/> tokens, each
+    /// 2 x layers x KV heads x head size elements in the decoder graph's KV type: 768 KiB per token for the Phi-3-mini
+    /// CPU int4 variant, whose cache is fp32, so a 16K-token conversation holds 12.6 GB). When a finished request's
+    /// cache is kept, the least recently used ones are freed until the total fits; a cache larger than the whole budget
+    /// is not kept (the conversation's next turn prefills its history again). Caches of requests still running are not
+    /// counted. 0 disables KV reuse, like <see cref="MaxCachedSessions"/> = 0. Default: a quarter of the memory the GC
+    /// reports as available to the process (<see cref="GCMemoryInfo.TotalAvailableMemoryBytes"/>: physical memory or the
+    /// container's limit). The budget is counted against that memory even when the cache lives in GPU memory (CUDA,
+    /// DirectML): set it to what the device can spare there. A negative value makes the client's constructor throw
+    /// <see cref="ArgumentOutOfRangeException"/>.
+    /// </summary>
+    public long? MaxCachedKvBytes { get; set; }
+
+    /// <summary>
     /// Gets or sets the extra tokens allocated in each generator's KV buffer beyond prompt plus requested output, so
-    /// that a following turn fits and can reuse it. Each token costs KV memory
-    /// (2 x layers x KV heads x head size values; about 384 KiB in fp16 for Phi-3-mini). Default: 1024 with KV reuse, 0 without.
+    /// that a following turn fits and can reuse it. Each token costs KV memory (2 x layers x KV heads x head size
+    /// elements: 768 KiB for the Phi-3-mini CPU int4 variant's fp32 cache, 384 KiB for the fp16 GPU variants), so the
+    /// headroom is cut, never below 0, where it would make one buffer larger than <see cref="MaxCachedKvBytes"/>.
+    /// Default: 1024 with KV reuse, 0 without.
     /// </summary>
     public int? KvCacheHeadroomTokens { get; set; }
 

@@ -7,12 +7,28 @@ internal sealed class GenAIModelSettings
 {
     public const string FileName = "genai_config.json";
 
-    private GenAIModelSettings(string modelType, int contextLength, IReadOnlyList<string> onnxFiles, IReadOnlyList<int> eosTokenIds, int? padTokenId, int? searchMaxLength)
+    private const string DefaultPastKeyNames = "past_key_values.%d.key";
+
+    private GenAIModelSettings(
+        string modelType,
+        int contextLength,
+        IReadOnlyList<string> onnxFiles,
+        string decoderFile,
+        (int Layers, int KeyValueHeads, int HeadSize) dimensions,
+        string pastKeyNames,
+        IReadOnlyList<int> eosTokenIds,
+        int? padTokenId,
+        int? searchMaxLength)
     {
         PadTokenId = padTokenId;
         ModelType = modelType;
         ContextLength = contextLength;
         OnnxFiles = onnxFiles;
+        DecoderFile = decoderFile;
+        NumHiddenLayers = dimensions.Layers;
+        NumKeyValueHeads = dimensions.KeyValueHeads;
+        HeadSize = dimensions.HeadSize;
+        PastKeyNames = pastKeyNames;
         EosTokenIds = eosTokenIds;
         SearchMaxLength = searchMaxLength;
     }
@@ -25,6 +41,21 @@ internal sealed class GenAIModelSettings
 
     /// <summary>Gets the ONNX file names the config refers to (decoder and any other graphs), relative to the folder.</summary>
     public IReadOnlyList<string> OnnxFiles { get; }
+
+    /// <summary>Gets <c>model.decoder.filename</c>, relative to the folder.</summary>
+    public string DecoderFile { get; }
+
+    /// <summary>Gets <c>model.decoder.num_hidden_layers</c>.</summary>
+    public int NumHiddenLayers { get; }
+
+    /// <summary>Gets <c>model.decoder.num_key_value_heads</c>, or <c>num_attention_heads</c> when absent.</summary>
+    public int NumKeyValueHeads { get; }
+
+    /// <summary>Gets <c>model.decoder.head_size</c>, or <c>hidden_size / num_attention_heads</c> when absent.</summary>
+    public int HeadSize { get; }
+
+    /// <summary>Gets <c>model.decoder.inputs.past_key_names</c>, the graph input names of the key caches with <c>%d</c> for the layer (default <c>past_key_values.%d.key</c>).</summary>
+    public string PastKeyNames { get; }
 
     /// <summary>Gets <c>model.eos_token_id</c> (a number or an array).</summary>
     public IReadOnlyList<int> EosTokenIds { get; }
@@ -98,6 +129,13 @@ internal sealed class GenAIModelSettings
             throw Missing(path, "model.decoder.filename");
         }
 
+        var dimensions = ReadDimensions(path, decoder);
+        string pastKeyNames = decoder.TryGetProperty("inputs", out var inputs) && inputs.ValueKind == JsonValueKind.Object
+            && inputs.TryGetProperty("past_key_names", out var pastKeys) && pastKeys.ValueKind == JsonValueKind.String
+            && !string.IsNullOrWhiteSpace(pastKeys.GetString())
+            ? pastKeys.GetString()!
+            : DefaultPastKeyNames;
+
         var eos = new List<int>();
         if (model.TryGetProperty("eos_token_id", out var eosElement))
         {
@@ -125,8 +163,32 @@ internal sealed class GenAIModelSettings
             searchMaxLength = max;
         }
 
-        return new GenAIModelSettings(modelType, contextLength, files, eos, padTokenId, searchMaxLength);
+        return new GenAIModelSettings(modelType, contextLength, files, decoderFile.GetString()!, dimensions, pastKeyNames, eos, padTokenId, searchMaxLength);
     }
+
+    /// <summary>
+    /// Reads the KV cache dimensions of <c>model.decoder</c>. An absent field falls back to what it equals in a model
+    /// without it: key/value heads to the attention heads (multi-head attention), the head size to the hidden size over
+    /// the attention heads.
+    /// </summary>
+    private static (int Layers, int KeyValueHeads, int HeadSize) ReadDimensions(string path, JsonElement decoder)
+    {
+        int? layers = PositiveInt(decoder, "num_hidden_layers");
+        int? attentionHeads = PositiveInt(decoder, "num_attention_heads");
+        int? hiddenSize = PositiveInt(decoder, "hidden_size");
+        int? keyValueHeads = PositiveInt(decoder, "num_key_value_heads") ?? attentionHeads;
+        int? headSize = PositiveInt(decoder, "head_size")
+            ?? (hiddenSize is int hidden && attentionHeads is int heads && hidden % heads == 0 ? hidden / heads : null);
+        return (
+            layers ?? throw Missing(path, "model.decoder.num_hidden_layers (a positive integer)"),
+            keyValueHeads ?? throw Missing(path, "model.decoder.num_key_value_heads (or num_attention_heads; a positive integer)"),
+            headSize ?? throw Missing(path, "model.decoder.head_size (or hidden_size and num_attention_heads; positive integers)"));
+    }
+
+    private static int? PositiveInt(JsonElement parent, string name) =>
+        parent.TryGetProperty(name, out var element) && element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out int value) && value > 0
+            ? value
+            : null;
 
     private static Phi3ModelException Missing(string path, string field) =>
         new(path, $"'{path}' lacks the required field '{field}'. The file is not an onnxruntime-genai config or is damaged: download the model again.");

@@ -65,6 +65,7 @@ public sealed class Phi3Model : IDisposable
         ContextLength = settings.ContextLength;
         PadTokenId = settings.PadTokenId;
         ModelType = settings.ModelType;
+        KvCache = KvCacheLayout.FromSettings(ModelPath, settings);
         SpecialTokens = SpecialTokenText.Load(ModelPath);
 
         EnsureHandle();
@@ -153,6 +154,12 @@ public sealed class Phi3Model : IDisposable
 
     /// <summary>Gets the native tokenizer without the disposed check, for holders of a lease.</summary>
     internal Tokenizer NativeTokenizer => _tokenizer;
+
+    /// <summary>Gets the KV cache dimensions and element size, read from genai_config.json and the decoder graph.</summary>
+    internal KvCacheLayout KvCache { get; }
+
+    /// <summary>Gets the bytes one token takes in a generator's KV cache (see <see cref="KvCacheLayout"/>).</summary>
+    internal long KvBytesPerToken => KvCache.BytesPerToken;
 
     /// <summary>Gets the added tokens' text with safe split points, for plain-text encoding.</summary>
     internal IReadOnlyList<SpecialTokenText> SpecialTokens { get; }

@@ -110,6 +110,16 @@ public sealed class Phi3ModelTests : IDisposable
     }
 
     [Fact]
+    public void Constructor_ValidFolder_KvBytesPerTokenFromConfigAndGraph()
+    {
+        using var model = new Phi3Model(_copy);
+
+        // The tiny model: 2 layers, 4 KV heads of 32, an fp32 cache; key and value.
+        Assert.Equal(4, model.KvCache.ElementBytes);
+        Assert.Equal(2L * 2 * 4 * 32 * 4, model.KvBytesPerToken);
+    }
+
+    [Fact]
     public async Task Constructor_FromConfig_LoadsAndGenerates()
     {
         using var config = new Config(_copy);
