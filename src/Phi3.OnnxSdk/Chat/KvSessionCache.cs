@@ -103,14 +103,16 @@ internal sealed class KvSessionCache : IDisposable
         lock (_gate)
         {
             long size = SizeOf(session);
-            if (_disposed || _capacity <= 0 || size > _maxBytes)
+            if (_disposed || _capacity <= 0 || _maxBytes <= 0)
             {
                 evicted.Add(session);
             }
             else
             {
+                // The session just returned is always kept, even alone over the budget: it fitted in memory while it ran,
+                // and freeing it would cost its conversation a full prefill. Older sessions make room for it.
                 // Compared as "room left" so that the sum never overflows.
-                while (_sessions.Count >= _capacity || _bytes > _maxBytes - size)
+                while (_sessions.Count > 0 && (_sessions.Count >= _capacity || _bytes > _maxBytes - size))
                 {
                     var oldest = _sessions.Last!.Value;
                     _sessions.RemoveLast();

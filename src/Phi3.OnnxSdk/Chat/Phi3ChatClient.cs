@@ -57,7 +57,6 @@ public sealed class Phi3ChatClient : IChatClient
     private readonly bool _reuse;
     private readonly int _headroom;
     private readonly long _kvBudget;
-    private readonly long _kvBudgetTokens;
     private readonly int _prefillChunk;
     private readonly bool _batching;
     private readonly int _maxBatch;
@@ -123,7 +122,6 @@ public sealed class Phi3ChatClient : IChatClient
             ArgumentOutOfRangeException.ThrowIfNegative(cached, nameof(Phi3ChatClientOptions.MaxCachedSessions));
             _kvBudget = _options.MaxCachedKvBytes ?? DefaultMaxCachedKvBytes(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
             ArgumentOutOfRangeException.ThrowIfNegative(_kvBudget, nameof(Phi3ChatClientOptions.MaxCachedKvBytes));
-            _kvBudgetTokens = _kvBudget / model.KvBytesPerToken;
             _reuse = (_options.EnableKvReuse ?? true) && cached > 0 && _kvBudget > 0;
             _headroom = _options.KvCacheHeadroomTokens ?? (_reuse ? 1024 : 0);
             ArgumentOutOfRangeException.ThrowIfNegative(_headroom, nameof(Phi3ChatClientOptions.KvCacheHeadroomTokens));
@@ -189,14 +187,10 @@ public sealed class Phi3ChatClient : IChatClient
 
     /// <summary>
     /// The KV buffer length (max_length) of a new session for <paramref name="required"/> tokens (prompt plus requested
-    /// output): plus the headroom for following turns, but no more than the context, and the headroom cut (never below 0)
-    /// so that the buffer fits the KV byte budget.
+    /// output): plus the headroom for following turns, but no more than the context.
     /// </summary>
-    internal int SessionLength(int required, bool withHeadroom)
-    {
-        long headroom = withHeadroom ? Math.Min(_headroom, Math.Max(0, _kvBudgetTokens - required)) : 0;
-        return (int)Math.Min(_model.ContextLength, required + headroom);
-    }
+    internal int SessionLength(int required, bool withHeadroom) =>
+        (int)Math.Min(_model.ContextLength, (long)required + (withHeadroom ? _headroom : 0));
 
     /// <inheritdoc />
     /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>

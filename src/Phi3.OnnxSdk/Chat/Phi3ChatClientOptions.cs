@@ -67,9 +67,10 @@ public sealed class Phi3ChatClientOptions
     /// KV buffer (prompt + requested output + <see cref="KvCacheHeadroomTokens"/> tokens, each
     /// 2 x layers x KV heads x head size elements in the decoder graph's KV type: 768 KiB per token for the Phi-3-mini
     /// CPU int4 variant, whose cache is fp32, so a 16K-token conversation holds 12.6 GB). When a finished request's
-    /// cache is kept, the least recently used ones are freed until the total fits; a cache larger than the whole budget
-    /// is not kept (the conversation's next turn prefills its history again). Caches of requests still running are not
-    /// counted. 0 disables KV reuse, like <see cref="MaxCachedSessions"/> = 0. Default: a quarter of the memory the GC
+    /// cache is kept, the least recently used ones are freed until the total fits; the cache just kept always stays, even
+    /// alone over the budget (it fitted in memory while its request ran, and freeing it would cost the conversation's next
+    /// turn a prefill of its whole history), so the idle caches hold at most the budget or the most recent one. Caches of
+    /// requests still running are not counted. 0 disables KV reuse, like <see cref="MaxCachedSessions"/> = 0. Default: a quarter of the memory the GC
     /// reports as available to the process (<see cref="GCMemoryInfo.TotalAvailableMemoryBytes"/>: physical memory or the
     /// container's limit). The budget is counted against that memory even when the cache lives in GPU memory (CUDA,
     /// DirectML): set it to what the device can spare there. A negative value makes the client's constructor throw
@@ -80,8 +81,7 @@ public sealed class Phi3ChatClientOptions
     /// <summary>
     /// Gets or sets the extra tokens allocated in each generator's KV buffer beyond prompt plus requested output, so
     /// that a following turn fits and can reuse it. Each token costs KV memory (2 x layers x KV heads x head size
-    /// elements: 768 KiB for the Phi-3-mini CPU int4 variant's fp32 cache, 384 KiB for the fp16 GPU variants), so the
-    /// headroom is cut, never below 0, where it would make one buffer larger than <see cref="MaxCachedKvBytes"/>.
+    /// elements: 768 KiB for the Phi-3-mini CPU int4 variant's fp32 cache, 384 KiB for the fp16 GPU variants).
     /// Default: 1024 with KV reuse, 0 without.
     /// </summary>
     public int? KvCacheHeadroomTokens { get; set; }

@@ -95,19 +95,19 @@ public sealed class KvSessionCacheTests
     }
 
     [Fact]
-    public void Return_SessionLargerThanBudget_DisposesItAndKeepsOthers()
+    public void Return_SessionLargerThanBudget_KeptAloneAndOthersEvicted()
     {
         using var cache = new KvSessionCache(capacity: 10, maxBytes: 150 * BytesPerToken, BytesPerToken);
-        var kept = NewSession(100, 100);
+        var older = NewSession(100, 100);
         var huge = NewSession(200, 151);
-        cache.Return(kept);
+        cache.Return(older);
 
         cache.Return(huge);
 
-        Assert.True(huge.IsDisposed);
-        Assert.False(kept.IsDisposed);
+        Assert.False(huge.IsDisposed);
+        Assert.True(older.IsDisposed);
         Assert.Equal(1, cache.Count);
-        Assert.Equal(100 * BytesPerToken, cache.Bytes);
+        Assert.Equal(151 * BytesPerToken, cache.Bytes);
     }
 
     [Fact]
