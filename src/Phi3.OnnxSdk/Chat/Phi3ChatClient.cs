@@ -30,7 +30,8 @@ namespace Phi3.OnnxSdk;
 /// whose prompt shares a token prefix with a cached conversation rewinds that generator and feeds only the new tokens,
 /// with greedy output identical to a fresh prefill. At most <see cref="Phi3ChatClientOptions.MaxCachedSessions"/>
 /// conversations and <see cref="Phi3ChatClientOptions.MaxCachedKvBytes"/> bytes of KV cache are kept (by default a
-/// quarter of the memory available to the process); the least recently used are freed first.
+/// quarter of the memory available to the process); the least recently used are freed first, and the most recent
+/// conversation's cache is always kept.
 /// </para>
 /// <para>
 /// Thread-safety: all members are thread-safe; the client is meant to be shared as a singleton. At most
