@@ -9,14 +9,15 @@ using static Phi3.OnnxSdk.Benchmarks.BenchModels;
 namespace Phi3.OnnxSdk.Benchmarks;
 
 /// <summary>
-/// <c>concurrency [--model DIR] [--tokens N]</c>: aggregate tokens/s of 1, 2, 4 and 8 concurrent requests
-/// through the batching scheduler, against single requests run one after another with the raw Generator.
+/// <c>concurrency [--model DIR] [--tokens N] [--requests 1,2,4,8] [--max-batch N]</c>: aggregate tokens/s of concurrent
+/// requests through each batching scheduler (the client's batched Generator and onnxruntime-genai's engine) and through
+/// <see cref="Phi3ChatClient"/>, against single requests run one after another with the raw Generator.
 /// </summary>
 internal sealed class ConcurrencyBenchmark : IBenchmark
 {
     public string Name => "concurrency";
 
-    public string Description => "aggregate tokens/s for 1/2/4/8 concurrent requests (batching engine) vs sequential single requests (mini-int4; --quick: tiny)";
+    public string Description => "aggregate tokens/s for 1/2/4/8 concurrent requests (batched Generator, engine, client) vs sequential single requests (mini-int4; --quick: tiny)";
 
     public async Task RunAsync(BenchmarkContext context)
     {
