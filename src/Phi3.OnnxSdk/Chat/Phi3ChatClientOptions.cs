@@ -43,8 +43,9 @@ public sealed class Phi3ChatClientOptions
     /// (one onnxruntime-genai generator with a row per request, so each model step reads the weights once for all of
     /// them) instead of each on its own generator. A request that finds no other generation running waits about
     /// 5 ms for company and otherwise keeps its own generator and KV cache. Requests with guidance, tools, a seed or an
-    /// n-gram ban always use their own generator; a batch holds requests with equal sampling settings; a batched
-    /// turn's KV cache is not kept for reuse, so the conversation's next turn prefills its whole history. Default:
+    /// n-gram ban always use their own generator; a batch holds requests with equal sampling settings and runs until its
+    /// last request ends, so a request arriving meanwhile waits for the next batch; a batched turn's KV cache is not
+    /// kept for reuse, so the conversation's next turn prefills its whole history. Default:
     /// <see langword="false"/>. With Phi-3-mini int4 on a 2-core CPU, 4 concurrent requests decode 2.7 times as many
     /// tokens per second as one request with batching, and 1.1 times without (docs/benchmarks.md, "Concurrency"):
     /// turn it on for services with many simultaneous short exchanges, leave it off for long multi-turn chats.
