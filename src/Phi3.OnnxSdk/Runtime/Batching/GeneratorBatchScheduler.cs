@@ -191,8 +191,10 @@ internal sealed class GeneratorBatchScheduler : IBatchScheduler
         {
             Decode(batch);
         }
-        catch (Exception ex) when (ex is OnnxRuntimeGenAIException or InvalidOperationException or OutOfMemoryException)
+        catch (Exception ex)
         {
+            // Whatever went wrong ends this batch's generations with the cause; the thread goes on serving the next one
+            // (an exception escaping a dedicated thread would end the process).
             var failure = new InvalidOperationException($"The batched generation failed in onnxruntime-genai: {ex.Message}", ex);
             foreach (var entry in batch)
             {

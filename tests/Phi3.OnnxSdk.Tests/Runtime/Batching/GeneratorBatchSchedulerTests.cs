@@ -135,6 +135,18 @@ public sealed class GeneratorBatchSchedulerTests : IDisposable
     }
 
     [Fact]
+    public async Task Submit_NativeFailureInABatch_FailsThatBatchAndServesTheNext()
+    {
+        // Told a context far beyond the model's, the scheduler accepts a request onnxruntime-genai then refuses.
+        using var scheduler = new GeneratorBatchScheduler(_model, 1_000_000, PadToken, EndTokens, 4);
+        var refused = scheduler.Submit(new BatchRequest(Prompts[0], 900_000));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => refused.Completion);
+        Assert.Contains("onnxruntime-genai", error.Message, StringComparison.Ordinal);
+        Assert.Equal(Reference(Prompts[1], 6), await ReadAllAsync(scheduler.Submit(new BatchRequest(Prompts[1], 6)).Tokens));
+    }
+
+    [Fact]
     public void Submit_InvalidRequest_ThrowsArgumentException()
     {
         using var scheduler = NewScheduler(maxBatch: 4);
