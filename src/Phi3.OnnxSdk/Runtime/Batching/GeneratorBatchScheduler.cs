@@ -142,12 +142,22 @@ internal sealed class GeneratorBatchScheduler : IBatchScheduler
                     Drain(waiting);
                 }
 
+                // Draining drops generations cancelled meanwhile: all of them may be gone.
                 Drain(waiting);
-                var batch = TakeBatch(waiting);
-                if (batch.Count > 0 && !_disposed)
+                if (waiting.Count > 0 && !_disposed)
                 {
-                    Run(batch);
+                    Run(TakeBatch(waiting));
                 }
+            }
+        }
+        catch (Exception ex)
+        {
+            // A fault of the scheduler itself: end what waits with it rather than the process (the thread is dedicated).
+            var failure = new InvalidOperationException($"The batch scheduler stopped: {ex.Message}", ex);
+            _disposed = true;
+            foreach (var entry in waiting)
+            {
+                entry.Fail(failure);
             }
         }
         finally

@@ -95,6 +95,23 @@ public sealed class GeneratorBatchSchedulerTests : IDisposable
     }
 
     [Fact]
+    public async Task Submit_CancelledWhileTheBatchGathers_NothingRunsAndTheNextRequestIsServed()
+    {
+        // A long gathering time, so that the only request is cancelled before its batch would start.
+        using var scheduler = new GeneratorBatchScheduler(_model, ContextLength, PadToken, EndTokens, 4, TimeSpan.FromMilliseconds(300));
+        using var cts = new CancellationTokenSource();
+        var cancelled = scheduler.Submit(new BatchRequest(Prompts[0], 8), cts.Token);
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.Completion);
+        await Task.Delay(TimeSpan.FromMilliseconds(600));
+
+        var next = scheduler.Submit(new BatchRequest(Prompts[1], 6));
+
+        Assert.Equal(Reference(Prompts[1], 6), await ReadAllAsync(next.Tokens).WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal(1, scheduler.BatchesRun);
+    }
+
+    [Fact]
     public async Task Submit_AlreadyCancelledToken_CancelsWithoutTokens()
     {
         using var scheduler = NewScheduler(maxBatch: 4);
