@@ -46,8 +46,8 @@ public sealed class Phi3ChatClientOptions
     /// n-gram ban always use their own generator; a batch holds requests with equal sampling settings and runs until its
     /// last request ends, so a request arriving meanwhile waits for the next batch; a batched turn's KV cache is not
     /// kept for reuse, so the conversation's next turn prefills its whole history. Default:
-    /// <see langword="false"/>. With Phi-3-mini int4 on a 2-core CPU, 4 concurrent requests decode 2.7 times as many
-    /// tokens per second as one request with batching, and 1.1 times without (docs/benchmarks.md, "Concurrency"):
+    /// <see langword="false"/>. With Phi-3-mini int4 on a 2-core CPU, 4 concurrent requests get 2.35 times one request's
+    /// tokens per second with batching (2.7 times once all are decoding), and 1.1 times without (docs/benchmarks.md, "Concurrency"):
     /// turn it on for services with many simultaneous short exchanges, leave it off for long multi-turn chats.
     /// Ignored when <see cref="MaxConcurrentGenerations"/> is 1 or the model's genai_config.json has no pad token.
     /// </summary>
