@@ -39,6 +39,8 @@ internal sealed class ChatCommand
             return await AnswerAsync(client, question).ConfigureAwait(false) ? ExitCodes.Success : ExitCodes.Cancelled;
         }
 
+        // While the first message is typed, set up the memory its answer needs (Phi3ChatClient.WarmUpAsync).
+        _ = WarmUpQuietlyAsync(client);
         bool terminal = !Console.IsInputRedirected && !Console.IsOutputRedirected;
         if (terminal)
         {
@@ -197,5 +199,18 @@ internal sealed class ChatCommand
         }
 
         return true;
+    }
+
+    /// <summary>Warms the client's first-request buffers in the background; a failure only means the first answer waits longer.</summary>
+    private static async Task WarmUpQuietlyAsync(Phi3ChatClient client)
+    {
+        try
+        {
+            await client.WarmUpAsync().ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Best effort: the client disposed on exit, or memory refused now, surfaces (if at all) on the real request.
+        }
     }
 }

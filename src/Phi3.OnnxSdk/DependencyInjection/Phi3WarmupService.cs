@@ -3,7 +3,10 @@ using Microsoft.Extensions.Logging;
 
 namespace Phi3.OnnxSdk.DependencyInjection;
 
-/// <summary>Loads a registered <see cref="Phi3LazyChatClient"/> when the host starts; the host waits for the load.</summary>
+/// <summary>
+/// Loads a registered <see cref="Phi3LazyChatClient"/> when the host starts and warms its first-request buffers
+/// (<see cref="Phi3ChatClient.WarmUpAsync"/>); the host waits for both.
+/// </summary>
 internal sealed class Phi3WarmupService : IHostedService
 {
     private readonly Phi3LazyChatClient _client;
@@ -20,7 +23,8 @@ internal sealed class Phi3WarmupService : IHostedService
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         Phi3DependencyInjectionLog.WarmupStarting(_logger, _keyText);
-        await _client.LoadAsync(cancellationToken).ConfigureAwait(false);
+        var client = await _client.LoadAsync(cancellationToken).ConfigureAwait(false);
+        await client.WarmUpAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -27,7 +27,9 @@ public sealed class Phi3WarmupTests : IDisposable
         await host.StartAsync();
 
         Assert.True(lazy.IsLoaded);
-        Assert.NotNull(host.Services.GetRequiredService<IChatClient>().GetService<Phi3ChatClient>());
+        var client = host.Services.GetRequiredService<IChatClient>().GetService<Phi3ChatClient>();
+        Assert.NotNull(client);
+        Assert.Equal(1, client.WarmUps);
         Assert.Contains(_logs.Entries, e => e.Message.StartsWith("Loaded the Phi-3 model", StringComparison.Ordinal));
         await host.StopAsync();
     }
