@@ -99,7 +99,8 @@ public static class Phi3ServiceCollectionExtensions
 
     /// <summary>
     /// Loads the unkeyed Phi-3 chat client when the host starts (an <see cref="IHostedService"/>) instead of on first
-    /// use. The host's start waits for the load, so requests never pay for it, and a load failure stops the start.
+    /// use, then warms its first-request memory (<see cref="Phi3ChatClient.WarmUpAsync"/>). The host's start waits for
+    /// both, so requests never pay for them, and a load failure stops the start.
     /// </summary>
     /// <param name="services">The services, where <see cref="AddPhi3ChatClient(IServiceCollection, Action{Phi3Options}?)"/> is (or will be) called.</param>
     /// <returns><paramref name="services"/>.</returns>
