@@ -49,50 +49,59 @@ internal static class BatchedTurnRunner
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var generation = scheduler.Submit(new BatchRequest(prompt, maxNew, ToSampling(settings)), stop.Token);
 
-        using (var decoder = new StreamingTextDecoder(tokenizer, tokenizerLock))
+        try
         {
-            var matcher = new StopSequenceMatcher(settings.StopSequences);
-            int generated = 0;
-            ChatFinishReason? finish = null;
-            var reader = generation.Tokens;
-            try
+            using (var decoder = new StreamingTextDecoder(tokenizer, tokenizerLock))
             {
-                while (finish is null && reader.WaitToReadAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult())
+                var matcher = new StopSequenceMatcher(settings.StopSequences);
+                int generated = 0;
+                ChatFinishReason? finish = null;
+                var reader = generation.Tokens;
+                try
                 {
-                    while (reader.TryRead(out int token))
+                    while (finish is null && reader.WaitToReadAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult())
                     {
-                        generated++;
-                        string text = matcher.Push(decoder.Decode(token));
-                        if (text.Length > 0)
+                        while (reader.TryRead(out int token))
                         {
-                            writer.TryWrite(new GenerationEvent(text, null, 0, 0));
-                        }
+                            generated++;
+                            string text = matcher.Push(decoder.Decode(token));
+                            if (text.Length > 0)
+                            {
+                                writer.TryWrite(new GenerationEvent(text, null, 0, 0));
+                            }
 
-                        if (matcher.Stopped)
-                        {
-                            finish = ChatFinishReason.Stop;
-                            stop.Cancel();
-                            break;
+                            if (matcher.Stopped)
+                            {
+                                finish = ChatFinishReason.Stop;
+                                stop.Cancel();
+                                break;
+                            }
                         }
                     }
                 }
-            }
-            catch (OperationCanceledException) when (finish is not null && !cancellationToken.IsCancellationRequested)
-            {
-                // Our own cancel after a stop sequence matched.
-            }
+                catch (OperationCanceledException) when (finish is not null && !cancellationToken.IsCancellationRequested)
+                {
+                    // Our own cancel after a stop sequence matched.
+                }
 
-            if (finish is null)
-            {
-                var reason = generation.Completion.GetAwaiter().GetResult();
-                finish = reason == BatchFinishReason.EndOfSequence ? ChatFinishReason.Stop : ChatFinishReason.Length;
+                if (finish is null)
+                {
+                    var reason = generation.Completion.GetAwaiter().GetResult();
+                    finish = reason == BatchFinishReason.EndOfSequence ? ChatFinishReason.Stop : ChatFinishReason.Length;
 
-                // The single-generator path counts the end token it generated; a batch does not stream it.
-                generated += reason == BatchFinishReason.EndOfSequence ? 1 : 0;
+                    // The single-generator path counts the end token it generated; a batch does not stream it.
+                    generated += reason == BatchFinishReason.EndOfSequence ? 1 : 0;
+                }
+
+                cancellationToken.ThrowIfCancellationRequested();
+                writer.TryWrite(new GenerationEvent(matcher.Flush(), finish, prompt.Length, generated));
             }
-
-            cancellationToken.ThrowIfCancellationRequested();
-            writer.TryWrite(new GenerationEvent(matcher.Flush(), finish, prompt.Length, generated));
+        }
+        finally
+        {
+            // Whatever ended this turn (the end, a stop sequence, an exception here), its row stops decoding; after a
+            // normal end this does nothing.
+            stop.Cancel();
         }
     }
 }

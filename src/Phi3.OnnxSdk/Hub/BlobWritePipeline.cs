@@ -98,6 +98,12 @@ internal sealed class BlobWritePipeline : IDisposable
         {
             await foreach (var chunk in reader.ReadAllAsync().ConfigureAwait(false))
             {
+                if (_failed.IsCancellationRequested)
+                {
+                    // The other stage failed: the chunks still queued are dropped, not hashed or written.
+                    break;
+                }
+
                 work(chunk);
                 Release(chunk);
             }

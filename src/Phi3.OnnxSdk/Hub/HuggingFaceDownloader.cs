@@ -247,6 +247,19 @@ public sealed partial class HuggingFaceDownloader : IDisposable
         return RandomAccess.GetLength(handle);
     }
 
+    /// <summary>The length of the file a snapshot path shows, or -1 when there is none to read (a link whose blob is gone included).</summary>
+    private static long TryLengthOf(string path)
+    {
+        try
+        {
+            return LengthOf(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return -1;
+        }
+    }
+
     private static bool IsCompleteBlob(string blobPath, long size)
     {
         var blob = new FileInfo(blobPath);
@@ -699,7 +712,7 @@ public sealed partial class HuggingFaceDownloader : IDisposable
                 foreach (var local in Directory.EnumerateFiles(folderPath, "*", SearchOption.AllDirectories))
                 {
                     var repoPath = Path.GetRelativePath(snapshot, local).Replace(Path.DirectorySeparatorChar, '/');
-                    if (File.Exists(local) && !Path.GetFileName(local).StartsWith('.'))
+                    if (TryLengthOf(local) >= 0 && !Path.GetFileName(local).StartsWith('.'))
                     {
                         paths[repoPath] = local;
                     }
@@ -715,9 +728,8 @@ public sealed partial class HuggingFaceDownloader : IDisposable
         foreach (var file in requested)
         {
             var local = layout.SnapshotFilePath(commit, file.Path);
-            var exists = File.Exists(local);
-            var length = exists ? LengthOf(local) : -1;
-            if (!exists || (file.Size is { } size && size != length))
+            var length = TryLengthOf(local);
+            if (length < 0 || (file.Size is { } size && size != length))
             {
                 missing.Add(file.Path);
             }

@@ -51,11 +51,29 @@ internal sealed class KvCacheLayout
         FromSettings(folder, GenAIModelSettings.Load(Path.Combine(folder, GenAIModelSettings.FileName)));
 
     /// <summary>Builds the layout from parsed settings, reading the element type from the decoder graph in <paramref name="folder"/>.</summary>
+    /// <exception cref="Phi3ModelException">The sizes give no positive, representable number of bytes per token.</exception>
     public static KvCacheLayout FromSettings(string folder, GenAIModelSettings settings)
     {
         string pastKey = settings.PastKeyNames.Replace("%d", "0", StringComparison.Ordinal);
         int? elementType = OnnxGraphInputReader.ReadElementType(Path.Combine(folder, settings.DecoderFile), pastKey);
-        return new KvCacheLayout(settings.NumHiddenLayers, settings.NumKeyValueHeads, settings.HeadSize, ElementBytesOf(elementType));
+        var layout = new KvCacheLayout(settings.NumHiddenLayers, settings.NumKeyValueHeads, settings.HeadSize, ElementBytesOf(elementType));
+        long bytes;
+        try
+        {
+            bytes = checked(2L * layout.Layers * layout.KeyValueHeads * layout.HeadSize * layout.ElementBytes);
+        }
+        catch (OverflowException)
+        {
+            bytes = -1;
+        }
+
+        if (bytes <= 0)
+        {
+            string config = Path.Combine(folder, GenAIModelSettings.FileName);
+            throw new Phi3ModelException(config, $"'{config}' describes no usable KV cache ({layout.Layers} layers x {layout.KeyValueHeads} KV heads x head size {layout.HeadSize}): the file is damaged or not a decoder model's config; download the model again.");
+        }
+
+        return layout;
     }
 
     /// <summary>

@@ -635,6 +635,24 @@ public sealed class HuggingFaceDownloaderTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task DownloadAsync_BlobDeletedBehindItsSnapshotLink_DownloadsItAgain()
+    {
+        using (var first = Create())
+        {
+            await first.DownloadAsync(Request(Weights, Config));
+        }
+
+        // A blob pruned by hand (or deleted as corrupt) leaves a dangling link in the snapshot.
+        File.Delete(Path.Combine(RepoDirectory, "blobs", _repo.Files[Weights].Sha256));
+        using var downloader = Create();
+
+        var snapshot = await downloader.DownloadAsync(Request(Weights, Config));
+
+        Assert.Equal(_repo.Files[Weights].Content, File.ReadAllBytes(snapshot.LocalPaths[Weights]));
+        Assert.Equal(_repo.Files[Weights].Content.Length, snapshot.BytesDownloaded);
+    }
+
+    [Fact]
     public async Task DownloadAsync_HubRefusesWithCachedSnapshot_FallsBackAtOnceWithoutRetrying()
     {
         using (var online = Create())

@@ -97,6 +97,18 @@ public sealed class KvCacheLayoutTests : IDisposable
     }
 
     [Theory]
+    [InlineData(0, 2, 48)]
+    [InlineData(int.MaxValue, int.MaxValue, int.MaxValue)]
+    public void Load_SizesGivingNoUsableKvCache_ThrowsNamingTheConfig(int layers, int kvHeads, int headSize)
+    {
+        WriteConfig(layers: layers, kvHeads: kvHeads, headSize: headSize, pastKeyNames: null);
+        WriteOnnx(("past_key_values.0.key", OnnxFloat));
+
+        var ex = Assert.Throws<Phi3ModelException>(() => KvCacheLayout.Load(_folder));
+        Assert.Contains("genai_config.json", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(1, 4)]
     [InlineData(10, 2)]
     [InlineData(16, 2)]

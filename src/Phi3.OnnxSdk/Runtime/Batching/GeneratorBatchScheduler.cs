@@ -185,11 +185,34 @@ internal sealed class GeneratorBatchScheduler : IBatchScheduler
         waiting.RemoveAll(e => e.IsFinished);
     }
 
-    /// <summary>Takes the oldest waiting generation and the next ones with the same sampling settings, up to the batch size.</summary>
+    /// <summary>
+    /// Takes the oldest waiting generation and the next ones with the same sampling settings, up to the batch size, as
+    /// long as the longest prompt plus the most new tokens fits the context: rows are padded to the longest prompt, so a
+    /// request that does not fit would get fewer tokens than it asked for. The rest waits for a later batch.
+    /// </summary>
     private List<BatchEntry> TakeBatch(List<BatchEntry> waiting)
     {
         var sampling = waiting[0].Request.Sampling ?? new BatchSamplingOptions();
-        var batch = waiting.Where(e => (e.Request.Sampling ?? new BatchSamplingOptions()) == sampling).Take(MaxBatchSize).ToList();
+        var batch = new List<BatchEntry>();
+        int longest = 0;
+        int mostNew = 0;
+        foreach (var entry in waiting)
+        {
+            if (batch.Count == MaxBatchSize)
+            {
+                break;
+            }
+
+            int prompt = Math.Max(longest, entry.Request.PromptTokens.Count);
+            int maxNew = Math.Max(mostNew, entry.Request.MaxNewTokens);
+            if ((entry.Request.Sampling ?? new BatchSamplingOptions()) == sampling && (batch.Count == 0 || (long)prompt + maxNew <= _contextLength))
+            {
+                batch.Add(entry);
+                longest = prompt;
+                mostNew = maxNew;
+            }
+        }
+
         waiting.RemoveAll(batch.Contains);
         return batch;
     }

@@ -62,6 +62,21 @@ public sealed class GeneratorBatchSchedulerTests : IDisposable
     }
 
     [Fact]
+    public async Task Submit_RowsThatWouldNotFitTheContextTogether_RunInSeparateBatchesWithAllTheirTokens()
+    {
+        // Context 24: a 16-token prompt (+2) and a 5-token prompt (+16) fit alone, but padded to 16 the second would
+        // only get 6 of its 16 tokens in a shared batch.
+        using var scheduler = new GeneratorBatchScheduler(_model, 24, PadToken, EndTokens, 4);
+        var longPrompt = scheduler.Submit(new BatchRequest(Prompts[2], 2));
+        var manyTokens = scheduler.Submit(new BatchRequest(Prompts[3], 16));
+
+        Assert.Equal(Reference(Prompts[2], 2), await ReadAllAsync(longPrompt.Tokens));
+        Assert.Equal(Reference(Prompts[3], 16), await ReadAllAsync(manyTokens.Tokens));
+        Assert.Equal(BatchFinishReason.Length, await manyTokens.Completion);
+        Assert.Equal(2, scheduler.BatchesRun);
+    }
+
+    [Fact]
     public async Task Submit_OneRequestCancelledMidBatch_OthersStillMatchSingleGenerators()
     {
         using var scheduler = NewScheduler(maxBatch: 4);
