@@ -17,19 +17,17 @@ internal sealed class BatchingScheduler : IBatchScheduler
 
     private readonly ConcurrentQueue<BatchEntry> _submissions = new();
     private readonly ConcurrentQueue<BatchEntry> _cancellations = new();
-    private readonly AutoResetEvent _wake = new(false);
     private readonly Dictionary<IntPtr, BatchEntry> _active = [];
-    private readonly Thread _thread;
+    private readonly SchedulerThread _thread;
     private readonly IntPtr _model;
     private readonly TaskCompletionSource<int> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private OgaEngineHandle? _engine;
     private OgaEventBufferHandle? _buffer;
-    private volatile bool _disposed;
 
     private BatchingScheduler(IntPtr model)
     {
         _model = model;
-        _thread = new Thread(Loop) { IsBackground = true, Name = "Phi3 batching engine" };
+        _thread = new SchedulerThread("Phi3 batching engine", Loop);
     }
 
     /// <summary>Gets the engine's configured maximum batch size (genai_config <c>engine.static_batching.max_batch_size</c>, default 4).</summary>
@@ -51,8 +49,7 @@ internal sealed class BatchingScheduler : IBatchScheduler
         }
         catch
         {
-            scheduler._thread.Join();
-            scheduler._wake.Dispose();
+            scheduler._thread.Dispose();
             throw;
         }
 
@@ -65,7 +62,7 @@ internal sealed class BatchingScheduler : IBatchScheduler
     public BatchGeneration Submit(BatchRequest request, CancellationToken cancellationToken = default)
     {
         BatchRequest.Validate(request);
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(_thread.IsStopping, this);
 
         var entry = new BatchEntry(request, cancellationToken);
         if (cancellationToken.IsCancellationRequested)
@@ -78,11 +75,11 @@ internal sealed class BatchingScheduler : IBatchScheduler
         {
             var (scheduler, e) = ((BatchingScheduler, BatchEntry))state!;
             scheduler._cancellations.Enqueue(e);
-            scheduler.Wake();
+            scheduler._thread.Wake();
         }, (this, entry));
         _submissions.Enqueue(entry);
-        Wake();
-        if (_disposed)
+        _thread.Wake();
+        if (_thread.IsStopping)
         {
             // Lost a race with Dispose: the loop may have drained already.
             entry.Fail(new ObjectDisposedException(nameof(BatchingScheduler)));
@@ -92,33 +89,7 @@ internal sealed class BatchingScheduler : IBatchScheduler
     }
 
     /// <summary>Stops the engine thread after the current model step and frees every native object. Idempotent.</summary>
-    public void Dispose()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        Wake();
-        if (Thread.CurrentThread != _thread)
-        {
-            _thread.Join();
-            _wake.Dispose();
-        }
-    }
-
-    private void Wake()
-    {
-        try
-        {
-            _wake.Set();
-        }
-        catch (ObjectDisposedException)
-        {
-            // The loop has already ended.
-        }
-    }
+    public void Dispose() => _thread.Dispose();
 
     private void Loop()
     {
@@ -150,16 +121,16 @@ internal sealed class BatchingScheduler : IBatchScheduler
         Exception? failure = null;
         try
         {
-            while (!_disposed)
+            while (!_thread.IsStopping)
             {
                 Admit();
                 ProcessCancellations();
                 NativeError.ThrowIfFailed(NativeMethods.OgaEngineHasPendingRequests(_engine, out bool pending));
                 if (!pending)
                 {
-                    if (_submissions.IsEmpty && _cancellations.IsEmpty && !_disposed)
+                    if (_submissions.IsEmpty && _cancellations.IsEmpty && !_thread.IsStopping)
                     {
-                        _wake.WaitOne();
+                        _thread.Wait();
                     }
 
                     continue;
@@ -378,6 +349,6 @@ internal sealed class BatchingScheduler : IBatchScheduler
         }
 
         _active.Clear();
-        _disposed = true;
+        _thread.MarkStopping();
     }
 }

@@ -23,15 +23,13 @@ internal sealed class GeneratorBatchScheduler : IBatchScheduler
     internal static readonly TimeSpan DefaultGatherQuiet = TimeSpan.FromMilliseconds(5);
 
     private readonly ConcurrentQueue<BatchEntry> _submissions = new();
-    private readonly AutoResetEvent _wake = new(false);
-    private readonly Thread _thread;
+    private readonly SchedulerThread _thread;
     private readonly Model _model;
     private readonly int _contextLength;
     private readonly int _padTokenId;
     private readonly HashSet<int> _eos;
     private readonly TimeSpan _gatherQuiet;
     private long _batchesRun;
-    private volatile bool _disposed;
 
     /// <summary>Starts the scheduler's thread over a loaded model.</summary>
     /// <param name="model">The model; it must outlive the scheduler.</param>
@@ -51,7 +49,7 @@ internal sealed class GeneratorBatchScheduler : IBatchScheduler
         _eos = [.. eosTokenIds];
         MaxBatchSize = maxBatchSize;
         _gatherQuiet = gatherQuiet ?? DefaultGatherQuiet;
-        _thread = new Thread(Loop) { IsBackground = true, Name = "Phi3 generator batch" };
+        _thread = new SchedulerThread("Phi3 generator batch", Loop);
         _thread.Start();
     }
 
@@ -71,7 +69,7 @@ internal sealed class GeneratorBatchScheduler : IBatchScheduler
             throw new ArgumentException($"The prompt ({request.PromptTokens.Count} tokens) and {request.MaxNewTokens} new tokens exceed the model's context of {_contextLength} tokens.", nameof(request));
         }
 
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(_thread.IsStopping, this);
         var entry = new BatchEntry(request, cancellationToken);
         if (cancellationToken.IsCancellationRequested)
         {
@@ -82,8 +80,8 @@ internal sealed class GeneratorBatchScheduler : IBatchScheduler
         // A cancelled row ends at once; the batch skips it from the next step on.
         entry.Registration = cancellationToken.Register(static state => ((BatchEntry)state!).Cancel(), entry);
         _submissions.Enqueue(entry);
-        Wake();
-        if (_disposed)
+        _thread.Wake();
+        if (_thread.IsStopping)
         {
             // Lost a race with Dispose: the loop may have drained already.
             entry.Fail(new ObjectDisposedException(nameof(GeneratorBatchScheduler)));
@@ -93,58 +91,32 @@ internal sealed class GeneratorBatchScheduler : IBatchScheduler
     }
 
     /// <summary>Stops the thread after the current model step and frees the generator. Idempotent.</summary>
-    public void Dispose()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        Wake();
-        if (Thread.CurrentThread != _thread)
-        {
-            _thread.Join();
-            _wake.Dispose();
-        }
-    }
-
-    private void Wake()
-    {
-        try
-        {
-            _wake.Set();
-        }
-        catch (ObjectDisposedException)
-        {
-            // The loop has already ended.
-        }
-    }
+    public void Dispose() => _thread.Dispose();
 
     private void Loop()
     {
         var waiting = new List<BatchEntry>();
         try
         {
-            while (!_disposed)
+            while (!_thread.IsStopping)
             {
                 Drain(waiting);
                 if (waiting.Count == 0)
                 {
-                    _wake.WaitOne();
+                    _thread.Wait();
                     continue;
                 }
 
                 // Let generations submitted at about the same moment join this batch.
                 var gathering = Stopwatch.StartNew();
-                while (waiting.Count < MaxBatchSize && gathering.Elapsed < _gatherQuiet * 10 && _wake.WaitOne(_gatherQuiet) && !_disposed)
+                while (waiting.Count < MaxBatchSize && gathering.Elapsed < _gatherQuiet * 10 && _thread.Wait(_gatherQuiet) && !_thread.IsStopping)
                 {
                     Drain(waiting);
                 }
 
                 // Draining drops generations cancelled meanwhile: all of them may be gone.
                 Drain(waiting);
-                if (waiting.Count > 0 && !_disposed)
+                if (waiting.Count > 0 && !_thread.IsStopping)
                 {
                     Run(TakeBatch(waiting));
                 }
@@ -154,7 +126,7 @@ internal sealed class GeneratorBatchScheduler : IBatchScheduler
         {
             // A fault of the scheduler itself: end what waits with it rather than the process (the thread is dedicated).
             var failure = new InvalidOperationException($"The batch scheduler stopped: {ex.Message}", ex);
-            _disposed = true;
+            _thread.MarkStopping();
             foreach (var entry in waiting)
             {
                 entry.Fail(failure);
@@ -235,7 +207,7 @@ internal sealed class GeneratorBatchScheduler : IBatchScheduler
             }
         }
 
-        if (_disposed)
+        if (_thread.IsStopping)
         {
             var disposed = new ObjectDisposedException(nameof(GeneratorBatchScheduler));
             foreach (var entry in batch)
@@ -270,7 +242,7 @@ internal sealed class GeneratorBatchScheduler : IBatchScheduler
 
         generator.AppendTokens(tokens);
         var generated = new int[size];
-        while (!_disposed && batch.Exists(e => !e.IsFinished))
+        while (!_thread.IsStopping && batch.Exists(e => !e.IsFinished))
         {
             generator.GenerateNextToken();
             var next = generator.GetNextTokens();
