@@ -265,14 +265,7 @@ public sealed class Phi3ChatClient : IChatClient
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposeCts.Token);
-        try
-        {
-            await _gate.WaitAsync(linked.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new ObjectDisposedException(nameof(Phi3ChatClient));
-        }
+        await EnterGateAsync(linked.Token, cancellationToken).ConfigureAwait(false);
 
         try
         {
@@ -373,14 +366,7 @@ public sealed class Phi3ChatClient : IChatClient
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposeCts.Token);
         var token = linked.Token;
-        try
-        {
-            await _gate.WaitAsync(token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new ObjectDisposedException(nameof(Phi3ChatClient));
-        }
+        await EnterGateAsync(token, cancellationToken).ConfigureAwait(false);
 
         try
         {
@@ -431,6 +417,22 @@ public sealed class Phi3ChatClient : IChatClient
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Waits for one of the generation slots with <paramref name="linkedToken"/> (the caller's token linked to the
+    /// client's dispose); a dispose during the wait ends it with <see cref="ObjectDisposedException"/>.
+    /// </summary>
+    private async Task EnterGateAsync(CancellationToken linkedToken, CancellationToken callerToken)
+    {
+        try
+        {
+            await _gate.WaitAsync(linkedToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!callerToken.IsCancellationRequested)
+        {
+            throw new ObjectDisposedException(nameof(Phi3ChatClient));
         }
     }
 
