@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.AI;
 using Microsoft.ML.OnnxRuntimeGenAI;
 using Phi3.OnnxSdk.SyntheticModels;
+using static Phi3.OnnxSdk.Benchmarks.Statistics;
 
 namespace Phi3.OnnxSdk.Benchmarks;
 
@@ -153,11 +154,5 @@ internal sealed class ChatBenchmark : IBenchmark
         }
 
         return history;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[sorted.Count / 2];
     }
 }

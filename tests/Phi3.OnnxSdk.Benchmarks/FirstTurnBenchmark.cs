@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.AI;
 using static Phi3.OnnxSdk.Benchmarks.BenchModels;
+using static Phi3.OnnxSdk.Benchmarks.Statistics;
 
 namespace Phi3.OnnxSdk.Benchmarks;
 
@@ -108,11 +109,5 @@ internal sealed class FirstTurnBenchmark : IBenchmark
         string line = stdout.Split('\n').Single(l => l.StartsWith(ResultPrefix, StringComparison.Ordinal));
         var parts = line[ResultPrefix.Length..].Trim().Split(' ');
         return (double.Parse(parts[0], CultureInfo.InvariantCulture), double.Parse(parts[1], CultureInfo.InvariantCulture));
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Phi3.OnnxSdk.Hub;
 using Phi3.OnnxSdk.Tests.Hub;
+using static Phi3.OnnxSdk.Benchmarks.Statistics;
 
 namespace Phi3.OnnxSdk.Benchmarks;
 
@@ -180,11 +181,5 @@ internal static class HubDownloadBenchmark
         }
 
         return seconds;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }

@@ -60,7 +60,7 @@ internal sealed class NewTurnRawBenchmark : IBenchmark
                 times.Add(watch.Elapsed.TotalMilliseconds);
             }
 
-            double median = times.Order().ElementAt(times.Count / 2);
+            double median = Statistics.Median(times);
             zero ??= median;
             output.WriteLine(F($"| {history} | {prefill:F1} | {string.Join(", ", times.Select(t => t.ToString("F0", CultureInfo.InvariantCulture)))} | {median:F0} | {median / zero.Value:F2} |"));
         }

@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.AI;
 using Microsoft.ML.OnnxRuntimeGenAI;
 using static Phi3.OnnxSdk.Benchmarks.BenchModels;
+using static Phi3.OnnxSdk.Benchmarks.Statistics;
 
 namespace Phi3.OnnxSdk.Benchmarks;
 
@@ -161,16 +162,4 @@ internal sealed class OverheadBenchmark : IBenchmark
     }
 
     private static List<double> Intervals(List<double> times) => [.. times.Skip(1).Select((t, i) => t - times[i])];
-
-    private static double Median(List<double> values) => Quantile(values, 0.5);
-
-    /// <summary>The <paramref name="q"/> quantile with linear interpolation between the nearest ranks.</summary>
-    private static double Quantile(List<double> values, double q)
-    {
-        var sorted = values.Order().ToList();
-        double position = q * (sorted.Count - 1);
-        int below = (int)Math.Floor(position);
-        int above = Math.Min(below + 1, sorted.Count - 1);
-        return sorted[below] + ((position - below) * (sorted[above] - sorted[below]));
-    }
 }
