@@ -1,4 +1,4 @@
-using System.Buffers;
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 
 namespace Phi3.OnnxSdk.Hub;
@@ -7,7 +7,8 @@ namespace Phi3.OnnxSdk.Hub;
 /// Hashes and writes received chunks of a blob on two background stages, each in file order, while the caller keeps
 /// reading the next bytes. Up to <see cref="Depth"/> chunks are in flight, so a short stall of one stage does not stop
 /// the transfer. One reader at a time; <see cref="CompleteAsync"/> drains every submitted chunk (also after a failed
-/// read), so the partial file holds every byte received.
+/// read), so the partial file holds every byte received. The buffers are <see cref="AlignedBuffer"/>s, allocated as the
+/// transfer first needs them and reused, so that the write stage can write them directly to the disk.
 /// </summary>
 internal sealed class BlobWritePipeline : IDisposable
 {
@@ -17,6 +18,7 @@ internal sealed class BlobWritePipeline : IDisposable
     private readonly Channel<Chunk> _toHash = Channel.CreateUnbounded<Chunk>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly Channel<Chunk> _toWrite = Channel.CreateUnbounded<Chunk>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly SemaphoreSlim _free = new(Depth, Depth);
+    private readonly ConcurrentBag<AlignedBuffer> _spare = [];
     private readonly CancellationTokenSource _failed = new();
     private readonly Task _hashing;
     private readonly Task _writing;
@@ -25,11 +27,11 @@ internal sealed class BlobWritePipeline : IDisposable
     /// <param name="writer">The blob writer; its <see cref="VerifyingBlobWriter.Hash"/> and <see cref="VerifyingBlobWriter.Write"/> run on the two stages.</param>
     /// <param name="chunkSize">The size of the buffers <see cref="RentAsync"/> hands out.</param>
     /// <param name="write">Writes a chunk (on the write stage); wraps <see cref="VerifyingBlobWriter.Write"/> with error mapping and progress.</param>
-    public BlobWritePipeline(VerifyingBlobWriter writer, int chunkSize, Action<byte[], int> write)
+    public BlobWritePipeline(VerifyingBlobWriter writer, int chunkSize, Action<ReadOnlySpan<byte>> write)
     {
         ChunkSize = chunkSize;
-        _hashing = Task.Run(() => RunStageAsync(_toHash.Reader, c => writer.Hash(c.Buffer, c.Count)));
-        _writing = Task.Run(() => RunStageAsync(_toWrite.Reader, c => write(c.Buffer, c.Count)));
+        _hashing = Task.Run(() => RunStageAsync(_toHash.Reader, c => writer.Hash(c.Bytes)));
+        _writing = Task.Run(() => RunStageAsync(_toWrite.Reader, c => write(c.Bytes)));
     }
 
     /// <summary>Gets the size of the buffers handed out.</summary>
@@ -41,7 +43,7 @@ internal sealed class BlobWritePipeline : IDisposable
     /// <summary>Waits for a free slot and returns an empty buffer of <see cref="ChunkSize"/> bytes.</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="Exception">A stage failed: its exception, as <see cref="CompleteAsync"/> would throw it.</exception>
-    public async ValueTask<byte[]> RentAsync(CancellationToken cancellationToken)
+    public async ValueTask<AlignedBuffer> RentAsync(CancellationToken cancellationToken)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _failed.Token);
         try
@@ -54,11 +56,11 @@ internal sealed class BlobWritePipeline : IDisposable
             throw new InvalidOperationException("A download stage stopped without an error.");
         }
 
-        return ArrayPool<byte>.Shared.Rent(ChunkSize);
+        return _spare.TryTake(out var buffer) ? buffer : new AlignedBuffer(ChunkSize);
     }
 
     /// <summary>Hands the first <paramref name="count"/> bytes of a rented buffer to both stages; the pipeline returns the buffer.</summary>
-    public void Submit(byte[] buffer, int count)
+    public void Submit(AlignedBuffer buffer, int count)
     {
         var chunk = new Chunk(buffer, count);
         Interlocked.Increment(ref _inFlight);
@@ -67,9 +69,9 @@ internal sealed class BlobWritePipeline : IDisposable
     }
 
     /// <summary>Returns a rented buffer that was not submitted.</summary>
-    public void Return(byte[] buffer)
+    public void Return(AlignedBuffer buffer)
     {
-        ArrayPool<byte>.Shared.Return(buffer);
+        _spare.Add(buffer);
         _free.Release();
     }
 
@@ -123,17 +125,17 @@ internal sealed class BlobWritePipeline : IDisposable
         if (Interlocked.Decrement(ref chunk.Pending) == 0)
         {
             Interlocked.Decrement(ref _inFlight);
-            ArrayPool<byte>.Shared.Return(chunk.Buffer);
+            _spare.Add(chunk.Buffer);
             _free.Release();
         }
     }
 
-    private sealed class Chunk(byte[] buffer, int count)
+    private sealed class Chunk(AlignedBuffer buffer, int count)
     {
         public int Pending = 2;
 
-        public byte[] Buffer { get; } = buffer;
+        public AlignedBuffer Buffer { get; } = buffer;
 
-        public int Count { get; } = count;
+        public ReadOnlySpan<byte> Bytes => Buffer.Span[..count];
     }
 }

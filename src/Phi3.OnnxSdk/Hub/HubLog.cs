@@ -40,4 +40,7 @@ internal static partial class HubLog
 
     [LoggerMessage(EventId = 5012, Level = LogLevel.Warning, Message = "The cached {What} of {RepoPath} fails its check: expected {Algorithm} {Expected}, got {Actual}; replacing it")]
     public static partial void CachedFileCorrupt(ILogger logger, string what, string repoPath, string algorithm, string expected, string actual);
+
+    [LoggerMessage(EventId = 5013, Level = LogLevel.Debug, Message = "{RepoPath}: {DirectBytes} of the {WrittenBytes} bytes written went directly to the disk")]
+    public static partial void WroteDirectly(ILogger logger, string repoPath, long directBytes, long writtenBytes);
 }

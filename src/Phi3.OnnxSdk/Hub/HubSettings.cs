@@ -9,7 +9,7 @@ internal sealed class HubSettings
 {
     internal static readonly Uri DefaultEndpoint = new("https://huggingface.co");
 
-    private HubSettings(Uri endpoint, string? token, string cacheDirectory, bool offline, int maxParallelDownloads, int maxRetries, TimeSpan retryDelay, TimeSpan timeout, TimeSpan progressInterval, bool useSymbolicLinks, bool verifyCachedFiles, ILogger logger, Func<string, long> freeSpaceProbe, Action<string, string> symbolicLinkFactory)
+    private HubSettings(Uri endpoint, string? token, string cacheDirectory, bool offline, int maxParallelDownloads, int maxRetries, TimeSpan retryDelay, TimeSpan timeout, TimeSpan progressInterval, bool useSymbolicLinks, bool verifyCachedFiles, bool useDirectIO, ILogger logger, Func<string, long> freeSpaceProbe, Action<string, string> symbolicLinkFactory)
     {
         Endpoint = endpoint;
         Token = token;
@@ -22,6 +22,7 @@ internal sealed class HubSettings
         ProgressInterval = progressInterval;
         UseSymbolicLinks = useSymbolicLinks;
         VerifyCachedFiles = verifyCachedFiles;
+        UseDirectIO = useDirectIO;
         Logger = logger;
         FreeSpaceProbe = freeSpaceProbe;
         SymbolicLinkFactory = symbolicLinkFactory;
@@ -48,6 +49,8 @@ internal sealed class HubSettings
     public bool UseSymbolicLinks { get; }
 
     public bool VerifyCachedFiles { get; }
+
+    public bool UseDirectIO { get; }
 
     public ILogger Logger { get; }
 
@@ -98,6 +101,7 @@ internal sealed class HubSettings
             progressInterval,
             options.UseSymbolicLinks ?? true,
             options.VerifyCachedFiles ?? false,
+            options.UseDirectIO ?? true,
             options.Logger ?? NullLogger.Instance,
             options.FreeSpaceProbe ?? ProbeFreeSpace,
             options.SymbolicLinkFactory ?? CreateSymbolicLink);

@@ -26,7 +26,11 @@ namespace Phi3.OnnxSdk.Hub;
 /// </remarks>
 public sealed partial class HuggingFaceDownloader : IDisposable
 {
-    private const int ChunkSize = 1 << 20;
+    /// <summary>The chunk size with direct writes: large, since each direct write has a cost (1 MiB chunks took about 0.15 CPU-s more per GiB here).</summary>
+    internal const int DirectChunkSize = 4 << 20;
+
+    /// <summary>The chunk size through the page cache: small enough to stay in the processor's cache between receiving, hashing and copying (4 MiB chunks halved the rate here).</summary>
+    internal const int BufferedChunkSize = 1 << 20;
     private readonly HubSettings _settings;
     private readonly HubHttpClient _http;
     private int _disposed;
@@ -443,7 +447,7 @@ public sealed partial class HuggingFaceDownloader : IDisposable
         string? actual;
         string? algorithm;
         long received;
-        using (var writer = new VerifyingBlobWriter(incomplete, file.Size, sha256: file.ExpectedSha256 is not null, gitSha1: file.ExpectedGitObjectId is not null))
+        using (var writer = new VerifyingBlobWriter(incomplete, file.Size, sha256: file.ExpectedSha256 is not null, gitSha1: file.ExpectedGitObjectId is not null, directWrites: _settings.UseDirectIO))
         {
             tracker.FileStarted(file.RepoPath, writer.Position, file.Size);
             HubLog.Downloading(_settings.Logger, file.RepoPath, file.Size, writer.Position);
@@ -469,6 +473,7 @@ public sealed partial class HuggingFaceDownloader : IDisposable
             received = writer.Position;
             algorithm = writer.AlgorithmName;
             actual = writer.Complete();
+            HubLog.WroteDirectly(_settings.Logger, file.RepoPath, writer.DirectBytes, writer.WrittenBytes);
         }
 
         var expected = file.ExpectedSha256 ?? file.ExpectedGitObjectId;
@@ -545,39 +550,54 @@ public sealed partial class HuggingFaceDownloader : IDisposable
 
     /// <summary>
     /// Copies the body to the writer, reading the next bytes while earlier ones are hashed and written (see
-    /// <see cref="BlobWritePipeline"/>). Bytes already received are written even when the copy fails or is
-    /// cancelled, so the partial file resumes there.
+    /// <see cref="BlobWritePipeline"/>). Chunks end on 4 KiB boundaries of the file, so that the writer can write them
+    /// directly to the disk. Bytes already received are written even when the copy fails or is cancelled, so the
+    /// partial file resumes there.
     /// </summary>
     private async Task CopyAsync(Stream body, VerifyingBlobWriter writer, PlannedFile file, ProgressTracker tracker, CancellationToken cancellationToken)
     {
         using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var pipeline = new BlobWritePipeline(writer, ChunkSize, Write);
+        var chunkSize = _settings.UseDirectIO && DirectIO.IsAvailable ? DirectChunkSize : BufferedChunkSize;
+        using var pipeline = new BlobWritePipeline(writer, chunkSize, Write);
 
         // Counted here, not read from the writer, whose position the write stage moves.
         var received = writer.Position;
-        byte[]? current = null;
+        AlignedBuffer? current = null;
         var filled = 0;
 
-        void Write(byte[] buffer, int count)
+        // The bytes after the last 4 KiB boundary of a chunk handed on early; they start the next chunk.
+        var carry = new byte[DirectIO.Alignment];
+        var carried = 0;
+
+        void Write(ReadOnlySpan<byte> bytes)
         {
             try
             {
-                writer.Write(buffer, count);
+                writer.Write(bytes);
             }
             catch (IOException ex)
             {
                 throw new HubException($"Writing '{file.RepoPath}' into '{_settings.CacheDirectory}' failed: {ex.Message}", ex);
             }
 
-            tracker.Advanced(file.RepoPath, writer.Position, file.Size, count);
+            tracker.Advanced(file.RepoPath, writer.Position, file.Size, bytes.Length);
         }
 
-        void Submit()
+        void Submit(bool final)
         {
             // More bytes than the hub announced are dropped; verification then fails on the size.
             var count = (int)Math.Clamp(file.Size - received, 0, filled);
-            received += count;
-            pipeline.Submit(current!, count);
+            var end = received + count;
+            var keep = final || end == file.Size ? 0 : (int)(end % DirectIO.Alignment);
+            if (keep == count && count > 0)
+            {
+                return; // not yet up to a boundary: keep reading into the same chunk
+            }
+
+            current!.Span.Slice(count - keep, keep).CopyTo(carry);
+            carried = keep;
+            received += count - keep;
+            pipeline.Submit(current, count - keep);
             current = null;
             filled = 0;
         }
@@ -586,12 +606,20 @@ public sealed partial class HuggingFaceDownloader : IDisposable
         {
             while (true)
             {
-                current ??= await pipeline.RentAsync(cancellationToken).ConfigureAwait(false);
+                if (current is null)
+                {
+                    // A carry still waiting here when renting fails (cancelled) is lost: under 4 KiB to fetch again.
+                    current = await pipeline.RentAsync(cancellationToken).ConfigureAwait(false);
+                    carry.AsSpan(0, carried).CopyTo(current.Span);
+                    filled = carried;
+                    carried = 0;
+                }
+
                 int read;
                 stall.CancelAfter(_settings.Timeout);
                 try
                 {
-                    read = await body.ReadAsync(current.AsMemory(filled, ChunkSize - filled), stall.Token).ConfigureAwait(false);
+                    read = await body.ReadAsync(current.Memory[filled..], stall.Token).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not HubException && cancellationToken.IsCancellationRequested)
                 {
@@ -610,9 +638,9 @@ public sealed partial class HuggingFaceDownloader : IDisposable
                 // A full chunk goes on; so does a partial one when the stages are idle (a slow link), so that
                 // progress and the partial file keep up with what has arrived.
                 filled += read;
-                if (filled == ChunkSize || pipeline.IsIdle)
+                if (filled == chunkSize || pipeline.IsIdle)
                 {
-                    Submit();
+                    Submit(final: false);
                 }
             }
         }
@@ -620,7 +648,7 @@ public sealed partial class HuggingFaceDownloader : IDisposable
         {
             if (current is not null && filled > 0)
             {
-                Submit();
+                Submit(final: true);
             }
             else if (current is not null)
             {

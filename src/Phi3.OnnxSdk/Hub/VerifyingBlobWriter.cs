@@ -1,97 +1,128 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 
 namespace Phi3.OnnxSdk.Hub;
 
 /// <summary>
 /// Writes a blob's <c>.incomplete</c> file while hashing it, picking up an existing partial file (its bytes are
-/// hashed again first) so a resumed download is verified end to end. Not thread-safe: one writer at a time.
+/// hashed again first) so a resumed download is verified end to end. With direct writes on, every aligned write (see
+/// <see cref="DirectIO"/>) goes straight to the disk, and the rest (a file's tail, a resumed file's first bytes) through
+/// the page cache; a file system that refuses direct I/O gets buffered writes throughout. Not thread-safe: one writer
+/// at a time.
 /// </summary>
 internal sealed class VerifyingBlobWriter : IDisposable
 {
     private const int ReadChunk = 1 << 20;
 
-    // Written bytes are flushed to disk in the background every this many bytes, so the disk's write-back overlaps
-    // the transfer and the final flush before the file is published only has the tail to write.
+    // Bytes written through the page cache are flushed to disk in the background every this many bytes, so the disk's
+    // write-back overlaps the transfer and the final flush before the file is published only has the tail to write.
     private const long BackgroundFlushBytes = 64L << 20;
 
-    private readonly FileStream _file;
-    private long _unflushedBytes;
-    private Task _backgroundFlush = Task.CompletedTask;
+    private readonly SafeFileHandle _file;
     private readonly long _expectedSize;
     private readonly HashAlgorithmName? _algorithm;
     private IncrementalHash? _hash;
+    private long _unflushedBytes;
+    private Task _backgroundFlush = Task.CompletedTask;
+    private bool _directAllowed;
+    private bool _direct;
 
-    public VerifyingBlobWriter(string incompletePath, long expectedSize, bool sha256, bool gitSha1)
+    /// <param name="incompletePath">The partial file; created when missing, continued when present.</param>
+    /// <param name="expectedSize">The blob's size; a longer partial file is discarded.</param>
+    /// <param name="sha256">Whether to compute SHA-256 (LFS files).</param>
+    /// <param name="gitSha1">Whether to compute the git blob id (other files), when not SHA-256.</param>
+    /// <param name="directWrites">Whether aligned writes may bypass the page cache.</param>
+    public VerifyingBlobWriter(string incompletePath, long expectedSize, bool sha256, bool gitSha1, bool directWrites = false)
     {
         _expectedSize = expectedSize;
         _algorithm = sha256 ? HashAlgorithmName.SHA256 : gitSha1 ? HashAlgorithmName.SHA1 : null;
-        _file = new FileStream(incompletePath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
-        if (_file.Length > expectedSize)
+        _file = File.OpenHandle(incompletePath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+        try
         {
-            _file.SetLength(0);
-        }
-
-        StartHash();
-        var buffer = new byte[ReadChunk];
-        long read = 0;
-        var length = _file.Length;
-        _file.Position = 0;
-        while (read < length)
-        {
-            var n = _file.Read(buffer, 0, (int)Math.Min(buffer.Length, length - read));
-            if (n == 0)
+            var length = RandomAccess.GetLength(_file);
+            if (length > expectedSize)
             {
-                break;
+                length = 0;
             }
 
-            _hash?.AppendData(buffer, 0, n);
-            read += n;
-        }
+            StartHash();
+            var buffer = new byte[ReadChunk];
+            long read = 0;
+            while (read < length)
+            {
+                var n = RandomAccess.Read(_file, buffer.AsSpan(0, (int)Math.Min(buffer.Length, length - read)), read);
+                if (n == 0)
+                {
+                    break;
+                }
 
-        _file.SetLength(read);
-        Position = read;
+                _hash?.AppendData(buffer, 0, n);
+                read += n;
+            }
+
+            RandomAccess.SetLength(_file, read);
+            Position = read;
+            _directAllowed = directWrites;
+        }
+        catch
+        {
+            _hash?.Dispose();
+            _file.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Gets the bytes written so far (the offset to resume from).</summary>
     public long Position { get; private set; }
 
+    /// <summary>Gets the bytes written by this writer (not those of a partial file it continued).</summary>
+    public long WrittenBytes { get; private set; }
+
+    /// <summary>Gets how many of <see cref="WrittenBytes"/> went directly to the disk, bypassing the page cache.</summary>
+    public long DirectBytes { get; private set; }
+
     /// <summary>Gets the hash's name as shown in messages: <c>sha256</c>, <c>git-sha1</c> or <see langword="null"/> (size check only).</summary>
     public string? AlgorithmName => _algorithm is null ? null : _algorithm == HashAlgorithmName.SHA256 ? "sha256" : "git-sha1";
 
     /// <summary>Hashes and writes the next bytes.</summary>
-    public void Append(byte[] buffer, int count)
+    public void Append(ReadOnlySpan<byte> data)
     {
-        Hash(buffer, count);
-        Write(buffer, count);
+        Hash(data);
+        Write(data);
     }
 
     /// <summary>
     /// Hashes the next bytes. May run at the same time as <see cref="Write"/> of the same bytes (the two touch
     /// different state), but calls of each must come in file order, one at a time.
     /// </summary>
-    public void Hash(byte[] buffer, int count) => _hash?.AppendData(buffer, 0, count);
+    public void Hash(ReadOnlySpan<byte> data) => _hash?.AppendData(data);
 
     /// <summary>Writes the next bytes; see <see cref="Hash"/> for concurrency.</summary>
-    public void Write(byte[] buffer, int count)
+    /// <exception cref="IOException">The write failed (disk full, I/O error).</exception>
+    public void Write(ReadOnlySpan<byte> data)
     {
-        _file.Write(buffer, 0, count);
-        Position += count;
-        _unflushedBytes += count;
-        if (_unflushedBytes >= BackgroundFlushBytes && _backgroundFlush.IsCompleted)
+        // The aligned bulk directly, when the bytes start on a boundary (in the file and in memory); the rest buffered.
+        var bulk = data.Length - (data.Length % DirectIO.Alignment);
+        if (_directAllowed && bulk > 0 && DirectIO.IsAligned(data[..bulk], Position) && TryWriteDirect(data[..bulk]))
         {
-            _unflushedBytes = 0;
-            var handle = _file.SafeFileHandle;
-            _backgroundFlush = Task.Run(() => RandomAccess.FlushToDisk(handle));
+            DirectBytes += bulk;
+            Advance(bulk);
+            data = data[bulk..];
+        }
+
+        if (!data.IsEmpty)
+        {
+            WriteBuffered(data);
+            Advance(data.Length);
         }
     }
 
     /// <summary>Discards everything written, for a server that answered a range request with the whole file.</summary>
     public void Restart()
     {
-        _file.SetLength(0);
-        _file.Position = 0;
+        RandomAccess.SetLength(_file, 0);
         Position = 0;
         _hash?.Dispose();
         StartHash();
@@ -101,7 +132,7 @@ internal sealed class VerifyingBlobWriter : IDisposable
     public string? Complete()
     {
         _backgroundFlush.GetAwaiter().GetResult();
-        _file.Flush(flushToDisk: true);
+        RandomAccess.FlushToDisk(_file);
         return _hash is null ? null : Convert.ToHexStringLower(_hash.GetHashAndReset());
     }
 
@@ -118,6 +149,54 @@ internal sealed class VerifyingBlobWriter : IDisposable
 
         _hash?.Dispose();
         _file.Dispose();
+    }
+
+    private void Advance(int count)
+    {
+        Position += count;
+        WrittenBytes += count;
+    }
+
+    private bool TryWriteDirect(ReadOnlySpan<byte> data)
+    {
+        if (!_direct && !(_direct = DirectIO.TrySet(_file, direct: true)))
+        {
+            _directAllowed = false; // this file system (or system) does not do direct I/O
+            return false;
+        }
+
+        try
+        {
+            RandomAccess.Write(_file, data, Position);
+            return true;
+        }
+        catch (IOException ex) when (DirectIO.IsRefusal(ex))
+        {
+            // The file system wants another alignment; nothing was written, so the same bytes go through the cache.
+            _directAllowed = false;
+            return false;
+        }
+    }
+
+    private void WriteBuffered(ReadOnlySpan<byte> data)
+    {
+        if (_direct)
+        {
+            _direct = !DirectIO.TrySet(_file, direct: false);
+            if (_direct)
+            {
+                throw new IOException("Could not turn direct I/O off again to write the rest of the file.");
+            }
+        }
+
+        RandomAccess.Write(_file, data, Position);
+        _unflushedBytes += data.Length;
+        if (_unflushedBytes >= BackgroundFlushBytes && _backgroundFlush.IsCompleted)
+        {
+            _unflushedBytes = 0;
+            var handle = _file;
+            _backgroundFlush = Task.Run(() => RandomAccess.FlushToDisk(handle));
+        }
     }
 
     private void StartHash()

@@ -16,10 +16,10 @@ public sealed class BlobWritePipelineTests
         string? digest;
         using (var writer = new VerifyingBlobWriter(path, data.Length, sha256: true, gitSha1: false))
         {
-            using var pipeline = new BlobWritePipeline(writer, ChunkSize, (buffer, count) =>
+            using var pipeline = new BlobWritePipeline(writer, ChunkSize, bytes =>
             {
-                Thread.Sleep(count % 3); // uneven stage timing, so chunks queue up behind each other
-                writer.Write(buffer, count);
+                Thread.Sleep(bytes.Length % 3); // uneven stage timing, so chunks queue up behind each other
+                writer.Write(bytes);
             });
             int offset = 0;
             var random = new Random(7);
@@ -27,7 +27,7 @@ public sealed class BlobWritePipelineTests
             {
                 var buffer = await pipeline.RentAsync(CancellationToken.None);
                 int count = Math.Min(random.Next(1, ChunkSize + 1), data.Length - offset);
-                data.AsSpan(offset, count).CopyTo(buffer);
+                data.AsSpan(offset, count).CopyTo(buffer.Span);
                 pipeline.Submit(buffer, count);
                 offset += count;
             }
@@ -46,7 +46,7 @@ public sealed class BlobWritePipelineTests
     {
         using var folder = new TempDirectory();
         using var writer = new VerifyingBlobWriter(Path.Combine(folder.Path, "blob.incomplete"), 100 * ChunkSize, sha256: true, gitSha1: false);
-        using var pipeline = new BlobWritePipeline(writer, ChunkSize, (_, _) => throw new HubException("disk full (test)"));
+        using var pipeline = new BlobWritePipeline(writer, ChunkSize, _ => throw new HubException("disk full (test)"));
 
         // More chunks than the pipeline holds: without the failure surfacing, renting would wait for ever.
         var error = await Assert.ThrowsAsync<HubException>(async () =>
@@ -70,15 +70,15 @@ public sealed class BlobWritePipelineTests
         using (var writer = new VerifyingBlobWriter(path, 10 * ChunkSize, sha256: true, gitSha1: false))
         {
             using var gate = new ManualResetEventSlim();
-            using var pipeline = new BlobWritePipeline(writer, ChunkSize, (buffer, count) =>
+            using var pipeline = new BlobWritePipeline(writer, ChunkSize, bytes =>
             {
                 gate.Wait();
-                writer.Write(buffer, count);
+                writer.Write(bytes);
             });
             for (int i = 0; i < 6; i++)
             {
                 var buffer = await pipeline.RentAsync(CancellationToken.None);
-                data.AsSpan(i * ChunkSize, ChunkSize).CopyTo(buffer);
+                data.AsSpan(i * ChunkSize, ChunkSize).CopyTo(buffer.Span);
                 pipeline.Submit(buffer, ChunkSize);
             }
 
@@ -98,10 +98,10 @@ public sealed class BlobWritePipelineTests
         using var folder = new TempDirectory();
         using var writer = new VerifyingBlobWriter(Path.Combine(folder.Path, "blob.incomplete"), 100 * ChunkSize, sha256: true, gitSha1: false);
         using var gate = new ManualResetEventSlim();
-        using var pipeline = new BlobWritePipeline(writer, ChunkSize, (buffer, count) =>
+        using var pipeline = new BlobWritePipeline(writer, ChunkSize, bytes =>
         {
             gate.Wait();
-            writer.Write(buffer, count);
+            writer.Write(bytes);
         });
         for (int i = 0; i < BlobWritePipeline.Depth; i++)
         {

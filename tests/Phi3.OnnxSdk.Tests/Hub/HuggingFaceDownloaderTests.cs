@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using Phi3.OnnxSdk.Hub;
@@ -885,8 +886,77 @@ public sealed class HuggingFaceDownloaderTests : IAsyncLifetime, IDisposable
         Assert.Contains(_log.Messages, m => m.StartsWith("Warning:", StringComparison.Ordinal) && m.Contains("snapshot copy", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task DownloadAsync_LargeFileArrivingInOddPieces_WritesAllButTheLastPartialBlockDirectly()
+    {
+        // Pieces of 65,537 bytes: without realigning, every chunk after the first would start off a 4 KiB boundary.
+        var size = (3 * HuggingFaceDownloader.DirectChunkSize) + 12_345;
+        var file = _repo.AddRandomFile("cpu/large.onnx.data", size, seed: 9);
+        file.TrickleAfterBytes = 0;
+        file.TrickleChunk = 65_537;
+        file.TrickleDelay = TimeSpan.Zero;
+        using var downloader = Create();
+
+        var snapshot = await downloader.DownloadAsync(Request(file.Path));
+
+        Assert.Equal(file.Content, File.ReadAllBytes(snapshot.LocalPaths[file.Path]));
+        var (direct, written) = DirectWrites(file.Path);
+        Assert.Equal(size, written);
+        DirectIOAssert.DirectBytes(size - (size % DirectIO.Alignment), direct);
+    }
+
+    [Fact]
+    public async Task DownloadAsync_DroppedAtAnUnalignedByteThenResumed_RealignsAndWritesTheRestDirectly()
+    {
+        var size = 3 * HuggingFaceDownloader.DirectChunkSize;
+        var file = _repo.AddRandomFile("cpu/large.onnx.data", size, seed: 10);
+        file.DropAfterBytes = HuggingFaceDownloader.DirectChunkSize + 1001;
+        using var downloader = Create();
+
+        var snapshot = await downloader.DownloadAsync(Request(file.Path));
+
+        Assert.Equal(file.Content, File.ReadAllBytes(snapshot.LocalPaths[file.Path]));
+        Assert.Equal(size, _hub.BytesServed);
+        var (direct, written) = DirectWrites(file.Path);
+        Assert.Equal(size, written);
+
+        // Buffered: the tail before the drop, and the first chunk after the resume, which realigns the rest.
+        if (OperatingSystem.IsLinux())
+        {
+            Assert.InRange(direct, size - DirectIO.Alignment - HuggingFaceDownloader.DirectChunkSize, size - DirectIO.Alignment);
+        }
+        else
+        {
+            Assert.Equal(0, direct);
+        }
+    }
+
+    [Fact]
+    public async Task DownloadAsync_DirectIOOff_WritesEveryByteThroughThePageCache()
+    {
+        var size = HuggingFaceDownloader.DirectChunkSize + DirectIO.Alignment;
+        var file = _repo.AddRandomFile("cpu/large.onnx.data", size, seed: 11);
+        using var downloader = Create(new HubClientOptions { UseDirectIO = false });
+
+        var snapshot = await downloader.DownloadAsync(Request(file.Path));
+
+        Assert.Equal(file.Content, File.ReadAllBytes(snapshot.LocalPaths[file.Path]));
+        Assert.Equal((0L, (long)size), DirectWrites(file.Path));
+    }
+
     private static HubDownloadRequest Request(params string[] paths) =>
         new() { RepoId = RepoId, Files = [.. paths.Select(p => new HubFile(p))] };
+
+    /// <summary>The figures of the downloader's "went directly to the disk" log message for a file.</summary>
+    private (long Direct, long Written) DirectWrites(string repoPath)
+    {
+        var message = _log.Messages.Single(m => m.Contains($"RepoPath={repoPath};DirectBytes=", StringComparison.Ordinal));
+        var values = message[(message.IndexOf('[', StringComparison.Ordinal) + 1)..message.IndexOf(']', StringComparison.Ordinal)]
+            .Split(';')
+            .Select(pair => pair.Split('=', 2))
+            .ToDictionary(pair => pair[0], pair => pair[1], StringComparer.Ordinal);
+        return (long.Parse(values["DirectBytes"], CultureInfo.InvariantCulture), long.Parse(values["WrittenBytes"], CultureInfo.InvariantCulture));
+    }
 
     private HuggingFaceDownloader Create(HubClientOptions? options = null, Dictionary<string, string>? env = null)
     {
