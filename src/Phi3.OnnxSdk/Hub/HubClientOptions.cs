@@ -89,9 +89,9 @@ public sealed class HubClientOptions
 
     /// <summary>
     /// Gets or sets whether downloaded bytes are written straight to the disk, bypassing the operating system's page
-    /// cache (<c>O_DIRECT</c>). Default: <see langword="true"/>. It saves copying every byte into the cache, about a third
-    /// of the CPU time of a download on a fast link besides the SHA-256 check, and keeps a multi-gigabyte download from
-    /// pushing other programs' data out of memory; the first load of the model then reads it from the disk. Applies on
+    /// cache (<c>O_DIRECT</c>). Default: <see langword="true"/>. It saves copying every byte into the cache (on a fast
+    /// link, a fifth of the download's CPU time), and keeps a multi-gigabyte download from pushing other programs' data
+    /// out of memory; the first load of the model then reads it from the disk. Applies on
     /// Linux, to the 4 KiB-aligned bulk of each file; other systems, and file systems that refuse direct I/O, get
     /// ordinary buffered writes. Either way the file is flushed to the disk before it is published.
     /// </summary>

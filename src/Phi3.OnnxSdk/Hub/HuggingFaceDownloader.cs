@@ -608,7 +608,6 @@ public sealed partial class HuggingFaceDownloader : IDisposable
             {
                 if (current is null)
                 {
-                    // A carry still waiting here when renting fails (cancelled) is lost: under 4 KiB to fetch again.
                     current = await pipeline.RentAsync(cancellationToken).ConfigureAwait(false);
                     carry.AsSpan(0, carried).CopyTo(current.Span);
                     filled = carried;
@@ -656,6 +655,13 @@ public sealed partial class HuggingFaceDownloader : IDisposable
             }
 
             await pipeline.CompleteAsync().ConfigureAwait(false);
+
+            // A carry that never reached a next chunk (renting it was cancelled) follows the drained chunks.
+            if (carried > 0)
+            {
+                writer.Hash(carry.AsSpan(0, carried));
+                Write(carry.AsSpan(0, carried));
+            }
         }
     }
 
