@@ -67,6 +67,18 @@ internal static class ArgumentParser
                     NoValue(name, inlineValue);
                     result.NoStats = true;
                     continue;
+                case "--verify-cache":
+                    NoValue(name, inlineValue);
+                    result.VerifyCache = true;
+                    continue;
+                case "--copy-files":
+                    NoValue(name, inlineValue);
+                    result.CopyFiles = true;
+                    continue;
+                case "--no-direct-io":
+                    NoValue(name, inlineValue);
+                    result.NoDirectIO = true;
+                    continue;
                 default:
                     break;
             }

@@ -43,6 +43,15 @@ internal sealed class CliArguments
 
     public bool Offline { get; set; }
 
+    /// <summary>Gets or sets whether cached files are hashed again before they are trusted (<c>--verify-cache</c>).</summary>
+    public bool VerifyCache { get; set; }
+
+    /// <summary>Gets or sets whether the snapshot holds copies instead of symbolic links (<c>--copy-files</c>).</summary>
+    public bool CopyFiles { get; set; }
+
+    /// <summary>Gets or sets whether downloads go through the page cache instead of directly to the disk (<c>--no-direct-io</c>).</summary>
+    public bool NoDirectIO { get; set; }
+
     public bool NoStats { get; set; }
 
     /// <summary>Returns the SDK options these arguments describe.</summary>
@@ -58,6 +67,9 @@ internal sealed class CliArguments
         {
             CacheDirectory = CacheDirectory,
             Offline = Offline ? true : null,
+            VerifyCachedFiles = VerifyCache ? true : null,
+            UseSymbolicLinks = CopyFiles ? false : null,
+            UseDirectIO = NoDirectIO ? false : null,
             Logger = StderrWarningLogger.Instance,
         },
         ChatClient = new Phi3ChatClientOptions

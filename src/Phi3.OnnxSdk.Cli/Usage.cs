@@ -23,6 +23,9 @@ internal static class Usage
                                          cuda[:VRAM], dml[:VRAM] or cpu[:RAM], e.g. cuda:24GB, cpu:8GB
               --cache-dir <folder>       Hugging Face cache folder (default: HF_HUB_CACHE, else ~/.cache/huggingface/hub)
               --offline                  use the cache only, never the network
+              --verify-cache             hash cached files again before trusting them; replace any that fail
+              --copy-files               fill the snapshot with copies instead of symbolic links
+              --no-direct-io             write downloads through the page cache (Linux writes them directly)
               --catalog <file>           a catalog file whose entries are merged over the shipped models.json
 
         chat:

@@ -58,6 +58,20 @@ public sealed class ArgumentParserTests
         Assert.Equal("/c", options.Hub.CacheDirectory);
     }
 
+    [Fact]
+    public void Parse_HubFlags_ReachTheHubOptionsAndAreNullWhenAbsent()
+    {
+        var given = ArgumentParser.Parse(["download", "--verify-cache", "--copy-files", "--no-direct-io"]).ToPhi3Options().Hub;
+        var absent = ArgumentParser.Parse(["download"]).ToPhi3Options().Hub;
+
+        Assert.True(given.VerifyCachedFiles);
+        Assert.False(given.UseSymbolicLinks);
+        Assert.False(given.UseDirectIO);
+        Assert.Null(absent.VerifyCachedFiles);
+        Assert.Null(absent.UseSymbolicLinks);
+        Assert.Null(absent.UseDirectIO);
+    }
+
     [Theory]
     [InlineData("--help")]
     [InlineData("-h")]
@@ -68,6 +82,7 @@ public sealed class ArgumentParserTests
 
     [Theory]
     [InlineData("--offline=yes")]
+    [InlineData("--verify-cache=1")]
     [InlineData("--top-p", "1.5")]
     [InlineData("--top-k", "0")]
     [InlineData("--seed", "x")]

@@ -72,6 +72,42 @@ public sealed class DownloadProcessTests
     }
 
     [Fact]
+    public async Task Download_CopyFilesThenVerifyCacheOverACorruptBlob_SnapshotHoldsCopiesAndTheBlobIsFetchedAgain()
+    {
+        await using var hub = new FakeHub();
+        var repo = SyntheticHubModel.Publish(hub, RepoId, Subfolder);
+        var weights = repo.Files[$"{Subfolder}/model.onnx"];
+        using var setup = new HubCatalogFolder(hub, RepoId, Subfolder);
+        string[] args = ["download", "--catalog", setup.Catalog, "--cache-dir", setup.Cache, "--assume", "cpu:8GB", "--copy-files"];
+
+        var first = await Phi3Process.RunAsync(setup.Online, string.Empty, args);
+        Assert.True(first.ExitCode == 0, first.ToString());
+        string folder = first.Stdout.Trim().Split('\n')[^1];
+        string copy = Path.Combine(folder, "model.onnx");
+        Assert.Null(new FileInfo(copy).LinkTarget);
+
+        // Bit rot of the same size: trusted by size alone, replaced once --verify-cache hashes it.
+        string blob = Path.Combine(setup.Cache, "models--contoso--phi3-synthetic-onnx", "blobs", weights.Sha256);
+        var rotten = File.ReadAllBytes(blob);
+        rotten[rotten.Length / 2] ^= 0xFF;
+        File.WriteAllBytes(blob, rotten);
+        File.WriteAllBytes(copy, rotten);
+        var servedBefore = hub.BytesServedFor(weights.Path);
+
+        var trusting = await Phi3Process.RunAsync(setup.Online, string.Empty, args);
+        Assert.True(trusting.ExitCode == 0, trusting.ToString());
+        Assert.Equal(servedBefore, hub.BytesServedFor(weights.Path));
+
+        var verifying = await Phi3Process.RunAsync(setup.Online, string.Empty, [.. args, "--verify-cache"]);
+        Assert.True(verifying.ExitCode == 0, verifying.ToString());
+        Assert.Contains("fails its check", verifying.Stderr, StringComparison.Ordinal);
+        Assert.Equal(servedBefore + weights.Content.Length, hub.BytesServedFor(weights.Path));
+        Assert.Equal(weights.Content, File.ReadAllBytes(blob));
+        Assert.Equal(weights.Content, File.ReadAllBytes(copy));
+        Assert.Null(new FileInfo(copy).LinkTarget);
+    }
+
+    [Fact]
     public async Task Download_TwoProcessesIntoOneEmptyCache_FetchTheWeightsOnceAndBothSucceed()
     {
         await using var hub = new FakeHub();

@@ -91,9 +91,13 @@ internal sealed class Phi3Process : IDisposable
     public static Phi3Process Start(IReadOnlyDictionary<string, string?> environment, params string[] args) => new(args, environment);
 
     /// <summary>Runs phi3 to the end with <paramref name="stdin"/> as its whole input.</summary>
-    public static async Task<Phi3Result> RunAsync(string stdin, params string[] args)
+    public static Task<Phi3Result> RunAsync(string stdin, params string[] args) =>
+        RunAsync(new Dictionary<string, string?>(), stdin, args);
+
+    /// <summary>Runs phi3 to the end with <paramref name="environment"/> laid over the test defaults and <paramref name="stdin"/> as its whole input.</summary>
+    public static async Task<Phi3Result> RunAsync(IReadOnlyDictionary<string, string?> environment, string stdin, params string[] args)
     {
-        using var process = Start(args);
+        using var process = Start(environment, args);
         await process.WriteAsync(stdin);
         process.CloseInput();
         return await process.WaitForExitAsync();
