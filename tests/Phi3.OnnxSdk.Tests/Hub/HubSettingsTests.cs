@@ -100,20 +100,22 @@ public class HubSettingsTests
     }
 
     [Fact]
-    public void Resolve_NoLinkOrVerifyOptions_LinksAndTrustsCachedFiles()
+    public void Resolve_NoLinkVerifyOrDirectIOOptions_LinksTrustsCachedFilesAndWritesDirectly()
     {
         var settings = Resolve([]);
 
         Assert.True(settings.UseSymbolicLinks);
         Assert.False(settings.VerifyCachedFiles);
+        Assert.True(settings.UseDirectIO);
     }
 
     [Fact]
-    public void Resolve_LinksOffAndVerifyOn_AreHonoured()
+    public void Resolve_LinksOffVerifyOnDirectIOOff_AreHonoured()
     {
-        var settings = Resolve([], new HubClientOptions { UseSymbolicLinks = false, VerifyCachedFiles = true });
+        var settings = Resolve([], new HubClientOptions { UseSymbolicLinks = false, VerifyCachedFiles = true, UseDirectIO = false });
 
         Assert.False(settings.UseSymbolicLinks);
         Assert.True(settings.VerifyCachedFiles);
+        Assert.False(settings.UseDirectIO);
     }
 }
