@@ -61,30 +61,12 @@ public sealed class BatchingSchedulerTests : IDisposable
     public async Task Submit_AlreadyCancelledToken_CancelsWithoutTokens()
     {
         using var scheduler = BatchingScheduler.Create(_model);
-        var generation = scheduler.Submit(new BatchRequest(Prompts[0], 8), new CancellationToken(canceled: true));
-
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ReadAllAsync(generation.Tokens));
-        var next = scheduler.Submit(new BatchRequest(Prompts[0], 8));
-        Assert.Equal(Reference(Prompts[0], 8), await ReadAllAsync(next.Tokens));
+        await BatchSchedulerContract.AlreadyCancelledThenServesTheNextAsync(scheduler, Reference(Prompts[0], 8));
     }
 
     [Fact]
-    public async Task Dispose_WhileGenerating_EndsOpenGenerationsWithObjectDisposed()
-    {
-        var scheduler = BatchingScheduler.Create(_model);
-        var generations = Prompts.Select(p => scheduler.Submit(new BatchRequest(p, 4000))).ToList();
-        await generations[0].Tokens.ReadAsync();
-
-        scheduler.Dispose();
-        scheduler.Dispose();
-
-        foreach (var generation in generations)
-        {
-            await Assert.ThrowsAsync<ObjectDisposedException>(() => ReadAllAsync(generation.Tokens));
-        }
-
-        Assert.Throws<ObjectDisposedException>(() => scheduler.Submit(new BatchRequest(Prompts[0], 4)));
-    }
+    public Task Dispose_WhileGenerating_EndsOpenGenerationsWithObjectDisposed() =>
+        BatchSchedulerContract.DisposeWhileGeneratingAsync(BatchingScheduler.Create(_model));
 
     [Fact]
     public async Task Submit_SessionLongerThanModelMaxLength_FailsWithArgumentException()
@@ -119,10 +101,7 @@ public sealed class BatchingSchedulerTests : IDisposable
     public void Submit_InvalidRequest_ThrowsArgumentException()
     {
         using var scheduler = BatchingScheduler.Create(_model);
-
-        Assert.Throws<ArgumentException>(() => scheduler.Submit(new BatchRequest([], 4)));
-        Assert.Throws<ArgumentOutOfRangeException>(() => scheduler.Submit(new BatchRequest(Prompts[0], 0)));
-        Assert.Throws<ArgumentNullException>(() => scheduler.Submit(null!));
+        BatchSchedulerContract.RejectsInvalidRequests(scheduler);
     }
 
     [Fact]

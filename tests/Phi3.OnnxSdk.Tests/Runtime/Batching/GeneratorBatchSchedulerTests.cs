@@ -130,10 +130,7 @@ public sealed class GeneratorBatchSchedulerTests : IDisposable
     public async Task Submit_AlreadyCancelledToken_CancelsWithoutTokens()
     {
         using var scheduler = NewScheduler(maxBatch: 4);
-        var generation = scheduler.Submit(new BatchRequest(Prompts[0], 8), new CancellationToken(canceled: true));
-
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ReadAllAsync(generation.Tokens));
-        Assert.Equal(Reference(Prompts[0], 8), await ReadAllAsync(scheduler.Submit(new BatchRequest(Prompts[0], 8)).Tokens));
+        await BatchSchedulerContract.AlreadyCancelledThenServesTheNextAsync(scheduler, Reference(Prompts[0], 8));
     }
 
     [Fact]
@@ -149,22 +146,8 @@ public sealed class GeneratorBatchSchedulerTests : IDisposable
     }
 
     [Fact]
-    public async Task Dispose_WhileGenerating_EndsOpenGenerationsWithObjectDisposed()
-    {
-        var scheduler = NewScheduler(maxBatch: 4);
-        var generations = Prompts.Select(p => scheduler.Submit(new BatchRequest(p, 4000))).ToList();
-        await generations[0].Tokens.ReadAsync();
-
-        scheduler.Dispose();
-        scheduler.Dispose();
-
-        foreach (var generation in generations)
-        {
-            await Assert.ThrowsAsync<ObjectDisposedException>(() => ReadAllAsync(generation.Tokens));
-        }
-
-        Assert.Throws<ObjectDisposedException>(() => scheduler.Submit(new BatchRequest(Prompts[0], 4)));
-    }
+    public Task Dispose_WhileGenerating_EndsOpenGenerationsWithObjectDisposed() =>
+        BatchSchedulerContract.DisposeWhileGeneratingAsync(NewScheduler(maxBatch: 4));
 
     [Fact]
     public async Task Submit_NativeFailureInABatch_FailsThatBatchAndServesTheNext()
@@ -183,9 +166,7 @@ public sealed class GeneratorBatchSchedulerTests : IDisposable
     {
         using var scheduler = NewScheduler(maxBatch: 4);
 
-        Assert.Throws<ArgumentException>(() => scheduler.Submit(new BatchRequest([], 4)));
-        Assert.Throws<ArgumentOutOfRangeException>(() => scheduler.Submit(new BatchRequest(Prompts[0], 0)));
-        Assert.Throws<ArgumentNullException>(() => scheduler.Submit(null!));
+        BatchSchedulerContract.RejectsInvalidRequests(scheduler);
         var tooLong = Assert.Throws<ArgumentException>(() => scheduler.Submit(new BatchRequest(Prompts[0], ContextLength)));
         Assert.Contains("context", tooLong.Message, StringComparison.Ordinal);
     }
