@@ -24,15 +24,11 @@ public sealed class DownloadProcessTests
         string cache = setup.Cache;
         var online = setup.Online;
 
-        using (var download = Phi3Process.Start(online, "download", "--catalog", catalog, "--cache-dir", cache, "--assume", "cpu:8GB"))
-        {
-            download.CloseInput();
-            var result = await download.WaitForExitAsync();
-            Assert.True(result.ExitCode == 0, result.ToString());
-            string folder = result.Stdout.Trim().Split('\n')[^1];
-            Assert.True(File.Exists(Path.Combine(folder, "model.onnx")), result.ToString());
-            Assert.Contains("100%", result.Stderr, StringComparison.Ordinal);
-        }
+        var result = await Phi3Process.RunAsync(online, string.Empty, "download", "--catalog", catalog, "--cache-dir", cache, "--assume", "cpu:8GB");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        string folder = result.Stdout.Trim().Split('\n')[^1];
+        Assert.True(File.Exists(Path.Combine(folder, "model.onnx")), result.ToString());
+        Assert.Contains("100%", result.Stderr, StringComparison.Ordinal);
 
         // Offline now: the chat resolves the same entry and loads it from the cache.
         var answer = await Phi3Process.RunAsync(string.Empty, "--catalog", catalog, "--cache-dir", cache, "--offline", "-n", "3", "Hello");
@@ -50,19 +46,13 @@ public sealed class DownloadProcessTests
         string catalog = setup.Catalog;
         string cache = setup.Cache;
         var online = setup.Online;
-        using (var download = Phi3Process.Start(online, "download", "--catalog", catalog, "--cache-dir", cache, "--assume", "cpu:8GB"))
-        {
-            download.CloseInput();
-            var fetched = await download.WaitForExitAsync();
-            Assert.True(fetched.ExitCode == 0, fetched.ToString());
-        }
+        var fetched = await Phi3Process.RunAsync(online, string.Empty, "download", "--catalog", catalog, "--cache-dir", cache, "--assume", "cpu:8GB");
+        Assert.True(fetched.ExitCode == 0, fetched.ToString());
 
         // No --offline: the hub is simply gone, as on a train. The cached copy answers, and the user is told why.
         var closed = FakeHub.ClosedEndpoint();
         var gone = new Dictionary<string, string?> { ["HF_ENDPOINT"] = closed.ToString(), ["HF_HUB_OFFLINE"] = null };
-        using var chat = Phi3Process.Start(gone, "--catalog", catalog, "--cache-dir", cache, "-n", "3", "Hello");
-        chat.CloseInput();
-        var answer = await chat.WaitForExitAsync();
+        var answer = await Phi3Process.RunAsync(gone, string.Empty, "--catalog", catalog, "--cache-dir", cache, "-n", "3", "Hello");
 
         Assert.True(answer.ExitCode == 0, answer.ToString());
         Assert.NotEmpty(answer.Stdout.Trim());
