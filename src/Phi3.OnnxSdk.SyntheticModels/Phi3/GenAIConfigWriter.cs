@@ -88,25 +88,26 @@ internal static class GenAIConfigWriter
 
     private static void WriteVisionSections(Utf8JsonWriter w)
     {
-        w.WriteStartObject("embedding");
-        w.WriteString("filename", SyntheticModelBuilder.EmbeddingFileName);
-        w.WriteStartObject("inputs");
-        w.WriteString("input_ids", "input_ids");
-        w.WriteString("image_features", "image_features");
-        w.WriteEndObject();
-        w.WriteStartObject("outputs");
-        w.WriteString("inputs_embeds", "inputs_embeds");
-        w.WriteEndObject();
-        w.WriteEndObject();
-        w.WriteStartObject("vision");
-        w.WriteString("filename", SyntheticModelBuilder.VisionFileName);
-        w.WriteStartObject("inputs");
-        w.WriteString("pixel_values", "pixel_values");
-        w.WriteString("image_sizes", "image_sizes");
-        w.WriteEndObject();
-        w.WriteStartObject("outputs");
-        w.WriteString("image_features", "image_features");
-        w.WriteEndObject();
+        WriteGraphSection(w, "embedding", SyntheticModelBuilder.EmbeddingFileName, ["input_ids", "image_features"], ["inputs_embeds"]);
+        WriteGraphSection(w, "vision", SyntheticModelBuilder.VisionFileName, ["pixel_values", "image_sizes"], ["image_features"]);
+    }
+
+    /// <summary>A graph section of phi3v: its file and its input and output names (each mapped to itself).</summary>
+    private static void WriteGraphSection(Utf8JsonWriter w, string section, string fileName, string[] inputs, string[] outputs)
+    {
+        w.WriteStartObject(section);
+        w.WriteString("filename", fileName);
+        foreach ((string key, string[] names) in new[] { ("inputs", inputs), ("outputs", outputs) })
+        {
+            w.WriteStartObject(key);
+            foreach (string name in names)
+            {
+                w.WriteString(name, name);
+            }
+
+            w.WriteEndObject();
+        }
+
         w.WriteEndObject();
     }
 }
