@@ -18,6 +18,12 @@ public static class SyntheticModelBuilder
     /// <summary>The external weights file name, used when <see cref="SyntheticModelOptions.ExternalData"/> is set.</summary>
     public const string ExternalDataFileName = "model.onnx.data";
 
+    /// <summary>The vision graph of a vision model (<see cref="SyntheticModelOptions.Vision"/> set).</summary>
+    public const string VisionFileName = "vision.onnx";
+
+    /// <summary>The embedding graph of a vision model (<see cref="SyntheticModelOptions.Vision"/> set).</summary>
+    public const string EmbeddingFileName = "embedding.onnx";
+
     /// <summary>
     /// Gets the cache folder for downloaded vocabulary and built test models:
     /// <c>PHI3_TEST_MODEL_CACHE</c>, else <c>$XDG_CACHE_HOME/phi3-onnxsdk</c>, else
@@ -75,19 +81,15 @@ public static class SyntheticModelBuilder
         var vocabulary = await LlamaVocabularySource.GetAsync(DefaultCacheFolder, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
 
-        var files = new List<string> { OnnxFileName };
+        var files = new List<string>();
         progress?.Report($"building the {options.Preset} graph ({options.Layers} layers, hidden {options.HiddenSize}, {options.Precision})");
-        string dataPath = Path.Combine(folder, ExternalDataFileName);
-        if (options.ExternalData)
+        WriteGraph(folder, OnnxFileName, $"phi3-synthetic-{options.Preset}", options, files, g => new Phi3GraphBuilder(options, g).Build(progress));
+        if (options.Vision is not null)
         {
-            files.Add(ExternalDataFileName);
-            using var data = new FileStream(dataPath, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
-            WriteOnnx(folder, options, data, progress);
-        }
-        else
-        {
-            File.Delete(dataPath);
-            WriteOnnx(folder, options, null, progress);
+            cancellationToken.ThrowIfCancellationRequested();
+            progress?.Report($"building the vision and embedding graphs (patch width {options.Vision.ClipHiddenSize})");
+            WriteGraph(folder, EmbeddingFileName, $"phi3-synthetic-{options.Preset}-embedding", options, files, g => new EmbeddingGraphBuilder(options, g).Build());
+            WriteGraph(folder, VisionFileName, $"phi3-synthetic-{options.Preset}-vision", options, files, g => new VisionGraphBuilder(options, g).Build());
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -95,16 +97,37 @@ public static class SyntheticModelBuilder
         await File.WriteAllBytesAsync(Path.Combine(folder, "genai_config.json"), GenAIConfigWriter.Create(options, OnnxFileName), cancellationToken).ConfigureAwait(false);
         Phi3TokenizerWriter.WriteAll(folder, vocabulary, options.ContextLength);
         files.AddRange(["genai_config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json"]);
+        if (options.Vision is not null)
+        {
+            await File.WriteAllBytesAsync(Path.Combine(folder, ProcessorConfigWriter.FileName), ProcessorConfigWriter.Create(), cancellationToken).ConfigureAwait(false);
+            files.Add(ProcessorConfigWriter.FileName);
+        }
 
         long total = files.Sum(f => new FileInfo(Path.Combine(folder, f)).Length);
         return new SyntheticModelInfo(folder, options, files, total, stopwatch.Elapsed);
     }
 
-    private static void WriteOnnx(string folder, SyntheticModelOptions options, Stream? externalData, IProgress<string>? progress)
+    /// <summary>Writes one graph as <paramref name="fileName"/>, with its weights in <c>{fileName}.data</c> when external.</summary>
+    private static void WriteGraph(string folder, string fileName, string graphName, SyntheticModelOptions options, List<string> files, Action<OnnxGraph> build)
     {
-        var graph = new OnnxGraph($"phi3-synthetic-{options.Preset}", externalData, externalData is null ? null : ExternalDataFileName);
-        new Phi3GraphBuilder(options, graph).Build(progress);
-        using var output = new FileStream(Path.Combine(folder, OnnxFileName), FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
-        OnnxModelWriter.Write(graph, output, "Phi3.OnnxSdk.SyntheticModels", $"{options.Preset};seed={options.Seed}");
+        string dataFileName = fileName + ".data";
+        string dataPath = Path.Combine(folder, dataFileName);
+        files.Add(fileName);
+        using (var data = options.ExternalData ? new FileStream(dataPath, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20) : null)
+        {
+            if (data is null)
+            {
+                File.Delete(dataPath);
+            }
+            else
+            {
+                files.Add(dataFileName);
+            }
+
+            var graph = new OnnxGraph(graphName, data, data is null ? null : dataFileName);
+            build(graph);
+            using var output = new FileStream(Path.Combine(folder, fileName), FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
+            OnnxModelWriter.Write(graph, output, "Phi3.OnnxSdk.SyntheticModels", $"{options.Preset};seed={options.Seed}");
+        }
     }
 }

@@ -4,12 +4,16 @@ namespace Phi3.OnnxSdk.SyntheticModels;
 
 /// <summary>
 /// Writes genai_config.json exactly as the real Phi-3-mini cpu-int4 variant has it, field for
-/// field and in the same order, with this model's dimensions, file name and context length.
+/// field and in the same order, with this model's dimensions, file name and context length. A
+/// vision model gets the <c>phi3v</c> layout instead (the decoder takes <c>inputs_embeds</c>;
+/// <c>embedding</c> and <c>vision</c> sections name the other two graphs), as onnxruntime-genai's
+/// phi3v test model and the Phi-3-vision ONNX folders have it (docs/vision.md).
 /// </summary>
 internal static class GenAIConfigWriter
 {
     public static byte[] Create(SyntheticModelOptions options, string onnxFileName)
     {
+        bool vision = options.Vision is not null;
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
@@ -27,7 +31,7 @@ internal static class GenAIConfigWriter
             w.WriteNumber("head_size", options.HeadSize);
             w.WriteNumber("hidden_size", options.HiddenSize);
             w.WriteStartObject("inputs");
-            w.WriteString("input_ids", "input_ids");
+            w.WriteString(vision ? "inputs_embeds" : "input_ids", vision ? "inputs_embeds" : "input_ids");
             w.WriteString("attention_mask", "attention_mask");
             w.WriteString("past_key_names", "past_key_values.%d.key");
             w.WriteString("past_value_names", "past_key_values.%d.value");
@@ -41,13 +45,22 @@ internal static class GenAIConfigWriter
             w.WriteNumber("num_hidden_layers", options.Layers);
             w.WriteNumber("num_key_value_heads", options.NumKeyValueHeads);
             w.WriteEndObject();
-            w.WriteStartArray("eos_token_id");
-            w.WriteNumberValue(32000);
-            w.WriteNumberValue(32001);
-            w.WriteNumberValue(32007);
-            w.WriteEndArray();
+            if (vision)
+            {
+                WriteVisionSections(w);
+                w.WriteNumber("eos_token_id", 32007);
+            }
+            else
+            {
+                w.WriteStartArray("eos_token_id");
+                w.WriteNumberValue(32000);
+                w.WriteNumberValue(32001);
+                w.WriteNumberValue(32007);
+                w.WriteEndArray();
+            }
+
             w.WriteNumber("pad_token_id", 32000);
-            w.WriteString("type", "phi3");
+            w.WriteString("type", vision ? "phi3v" : "phi3");
             w.WriteNumber("vocab_size", SyntheticModelOptions.Phi3VocabSize);
             w.WriteEndObject();
             w.WriteStartObject("search");
@@ -71,5 +84,30 @@ internal static class GenAIConfigWriter
 
         stream.WriteByte((byte)'\n');
         return stream.ToArray();
+    }
+
+    private static void WriteVisionSections(Utf8JsonWriter w)
+    {
+        WriteGraphSection(w, "embedding", SyntheticModelBuilder.EmbeddingFileName, ["input_ids", "image_features"], ["inputs_embeds"]);
+        WriteGraphSection(w, "vision", SyntheticModelBuilder.VisionFileName, ["pixel_values", "image_sizes"], ["image_features"]);
+    }
+
+    /// <summary>A graph section of phi3v: its file and its input and output names (each mapped to itself).</summary>
+    private static void WriteGraphSection(Utf8JsonWriter w, string section, string fileName, string[] inputs, string[] outputs)
+    {
+        w.WriteStartObject(section);
+        w.WriteString("filename", fileName);
+        foreach ((string key, string[] names) in new[] { ("inputs", inputs), ("outputs", outputs) })
+        {
+            w.WriteStartObject(key);
+            foreach (string name in names)
+            {
+                w.WriteString(name, name);
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndObject();
     }
 }

@@ -7,23 +7,30 @@ namespace Phi3.OnnxSdk.SyntheticModels;
 /// Builds the Phi-3 decoder graph with the operators and I/O names of the real cpu-int4
 /// variant: Gather embedding; per layer (Skip)SimplifiedLayerNormalization, Q/K/V projections,
 /// GroupQueryAttention with rotary and past/present KV, output projection, residual, RMS norm,
-/// SiLU-gated MLP; a final norm and the lm_head.
+/// SiLU-gated MLP; a final norm and the lm_head. For a vision model (phi3v) the decoder takes
+/// <c>inputs_embeds</c> and the Gather moves to the embedding graph.
 /// </summary>
 internal sealed class Phi3GraphBuilder
 {
     private const float Epsilon = 1e-5f;
-    private const string Ms = "com.microsoft";
+    private const string Ms = LayerBuilder.MicrosoftDomain;
 
     private readonly SyntheticModelOptions _options;
     private readonly OnnxGraph _graph;
-    private readonly WeightGenerator _weights;
+    private readonly LayerBuilder _layers;
 
     public Phi3GraphBuilder(SyntheticModelOptions options, OnnxGraph graph)
     {
         _options = options;
         _graph = graph;
-        _weights = new WeightGenerator(options.Seed);
+        _layers = new LayerBuilder(options, graph);
     }
+
+    /// <summary>
+    /// Gets a value indicating whether the graph takes <c>inputs_embeds</c> (the phi3v text decoder,
+    /// whose token embedding lives in the embedding graph) instead of <c>input_ids</c>.
+    /// </summary>
+    private bool TakesEmbeddings => _options.Vision is not null;
 
     public void Build(IProgress<string>? progress = null)
     {
@@ -31,15 +38,15 @@ internal sealed class Phi3GraphBuilder
         int kvHidden = o.NumKeyValueHeads * o.HeadSize;
         AddInputsAndOutputs();
 
-        string embedWeight = _graph.AddInitializer(
-            "model.embed_tokens.weight", OnnxDataType.Float, [SyntheticModelOptions.Phi3VocabSize, o.HiddenSize],
-            _weights.Floats("model.embed_tokens.weight", (long)SyntheticModelOptions.Phi3VocabSize * o.HiddenSize, 1f));
-        _graph.AddNode("/model/embed_tokens/Gather", "Gather", [embedWeight, "input_ids"], ["/model/embed_tokens/Gather/output_0"]);
+        string residual = "inputs_embeds";
+        if (!TakesEmbeddings)
+        {
+            residual = _layers.TokenEmbedding("input_ids", "/model/embed_tokens/Gather/output_0");
+        }
 
         (string seqlensK, string totalSeqLen) = AddAttentionMaskSubgraph();
         (string cosCache, string sinCache) = AddRotaryCaches();
 
-        string residual = "/model/embed_tokens/Gather/output_0";
         string? previousMlpOut = null;
         for (int layer = 0; layer < o.Layers; layer++)
         {
@@ -47,7 +54,7 @@ internal sealed class Phi3GraphBuilder
             string prefix = $"/model/layers.{layer}";
             string weightPrefix = $"model.layers.{layer}";
 
-            string inputNorm = Ones($"{weightPrefix}.input_layernorm.weight", o.HiddenSize);
+            string inputNorm = _layers.Ones($"{weightPrefix}.input_layernorm.weight", o.HiddenSize);
             string normed = $"{prefix}/input_layernorm/output_0";
             if (previousMlpOut is null)
             {
@@ -64,9 +71,9 @@ internal sealed class Phi3GraphBuilder
                 residual = summed;
             }
 
-            string q = Linear($"{prefix}/attn/q_proj", $"{weightPrefix}.self_attn.q_proj", normed, o.HiddenSize, o.HiddenSize);
-            string k = Linear($"{prefix}/attn/k_proj", $"{weightPrefix}.self_attn.k_proj", normed, o.HiddenSize, kvHidden);
-            string v = Linear($"{prefix}/attn/v_proj", $"{weightPrefix}.self_attn.v_proj", normed, o.HiddenSize, kvHidden);
+            string q = _layers.Linear($"{prefix}/attn/q_proj", $"{weightPrefix}.self_attn.q_proj", normed, o.HiddenSize, o.HiddenSize);
+            string k = _layers.Linear($"{prefix}/attn/k_proj", $"{weightPrefix}.self_attn.k_proj", normed, o.HiddenSize, kvHidden);
+            string v = _layers.Linear($"{prefix}/attn/v_proj", $"{weightPrefix}.self_attn.v_proj", normed, o.HiddenSize, kvHidden);
 
             string attention = $"{prefix}/attn/GroupQueryAttention/output_0";
             _graph.AddNode($"{prefix}/attn/GroupQueryAttention", "GroupQueryAttention", Ms,
@@ -79,9 +86,9 @@ internal sealed class Phi3GraphBuilder
                 OnnxAttribute.Of("local_window_size", -1L),
                 OnnxAttribute.Of("scale", 1f / MathF.Sqrt(o.HeadSize)));
 
-            string attentionOut = Linear($"{prefix}/attn/o_proj", $"{weightPrefix}.self_attn.o_proj", attention, o.HiddenSize, o.HiddenSize);
+            string attentionOut = _layers.Linear($"{prefix}/attn/o_proj", $"{weightPrefix}.self_attn.o_proj", attention, o.HiddenSize, o.HiddenSize);
 
-            string postNorm = Ones($"{weightPrefix}.post_attention_layernorm.weight", o.HiddenSize);
+            string postNorm = _layers.Ones($"{weightPrefix}.post_attention_layernorm.weight", o.HiddenSize);
             string normed2 = $"{prefix}/post_attention_layernorm/output_0";
             string residual2 = $"{prefix}/post_attention_layernorm/output_3";
             _graph.AddNode($"{prefix}/post_attention_layernorm/SkipLayerNorm", "SkipSimplifiedLayerNormalization", Ms,
@@ -89,25 +96,27 @@ internal sealed class Phi3GraphBuilder
                 OnnxAttribute.Of("epsilon", Epsilon));
             residual = residual2;
 
-            string gate = Linear($"{prefix}/mlp/gate_proj", $"{weightPrefix}.mlp.gate_proj", normed2, o.HiddenSize, o.IntermediateSize);
-            string up = Linear($"{prefix}/mlp/up_proj", $"{weightPrefix}.mlp.up_proj", normed2, o.HiddenSize, o.IntermediateSize);
+            string gate = _layers.Linear($"{prefix}/mlp/gate_proj", $"{weightPrefix}.mlp.gate_proj", normed2, o.HiddenSize, o.IntermediateSize);
+            string up = _layers.Linear($"{prefix}/mlp/up_proj", $"{weightPrefix}.mlp.up_proj", normed2, o.HiddenSize, o.IntermediateSize);
             _graph.AddNode($"{prefix}/mlp/act_fn/Sigmoid", "Sigmoid", [gate], [$"{prefix}/mlp/act_fn/Sigmoid/output_0"]);
             _graph.AddNode($"{prefix}/mlp/act_fn/Mul", "Mul", [gate, $"{prefix}/mlp/act_fn/Sigmoid/output_0"], [$"{prefix}/mlp/act_fn/Mul/output_0"]);
             _graph.AddNode($"{prefix}/mlp/Mul", "Mul", [$"{prefix}/mlp/act_fn/Mul/output_0", up], [$"{prefix}/mlp/Mul/output_0"]);
-            previousMlpOut = Linear($"{prefix}/mlp/down_proj", $"{weightPrefix}.mlp.down_proj", $"{prefix}/mlp/Mul/output_0", o.IntermediateSize, o.HiddenSize);
+            previousMlpOut = _layers.Linear($"{prefix}/mlp/down_proj", $"{weightPrefix}.mlp.down_proj", $"{prefix}/mlp/Mul/output_0", o.IntermediateSize, o.HiddenSize);
         }
 
-        string finalNorm = Ones("model.norm.weight", o.HiddenSize);
+        string finalNorm = _layers.Ones("model.norm.weight", o.HiddenSize);
         _graph.AddNode("/model/norm/SkipLayerNorm", "SkipSimplifiedLayerNormalization", Ms,
             [previousMlpOut!, residual, finalNorm], ["/model/norm/output_0"],
             OnnxAttribute.Of("epsilon", Epsilon));
-        Linear("/lm_head", "lm_head", "/model/norm/output_0", o.HiddenSize, SyntheticModelOptions.Phi3VocabSize, output: "logits");
+        _layers.Linear("/lm_head", "lm_head", "/model/norm/output_0", o.HiddenSize, SyntheticModelOptions.Phi3VocabSize, output: "logits");
     }
 
     private void AddInputsAndOutputs()
     {
         var o = _options;
-        _graph.Inputs.Add(new OnnxValueInfo("input_ids", OnnxDataType.Int64, ["batch_size", "sequence_length"]));
+        _graph.Inputs.Add(TakesEmbeddings
+            ? new OnnxValueInfo("inputs_embeds", OnnxDataType.Float, ["batch_size", "sequence_length", o.HiddenSize])
+            : new OnnxValueInfo("input_ids", OnnxDataType.Int64, ["batch_size", "sequence_length"]));
         _graph.Inputs.Add(new OnnxValueInfo("attention_mask", OnnxDataType.Int64, ["batch_size", "total_sequence_length"]));
         for (int layer = 0; layer < o.Layers; layer++)
         {
@@ -132,9 +141,9 @@ internal sealed class Phi3GraphBuilder
     private (string SeqlensK, string TotalSequenceLength) AddAttentionMaskSubgraph()
     {
         const string p = "/model/attn_mask_reformat/attn_mask_subgraph";
-        string axes = _graph.AddInitializer($"{p}/axes", OnnxDataType.Int64, [1], Int64Bytes(1));
-        string one = _graph.AddInitializer($"{p}/one", OnnxDataType.Int64, [], Int64Bytes(1));
-        string index = _graph.AddInitializer($"{p}/index", OnnxDataType.Int64, [], Int64Bytes(1));
+        string axes = _layers.Int64($"{p}/axes", [1], 1);
+        string one = _layers.Int64($"{p}/one", [], 1);
+        string index = _layers.Int64($"{p}/index", [], 1);
         _graph.AddNode($"{p}/ReduceSum", "ReduceSum", ["attention_mask", axes], [$"{p}/ReduceSum/output_0"], OnnxAttribute.Of("keepdims", 0L));
         _graph.AddNode($"{p}/Sub", "Sub", [$"{p}/ReduceSum/output_0", one], [$"{p}/Sub/output_0"]);
         _graph.AddNode($"{p}/Sub/Cast", "Cast", [$"{p}/Sub/output_0"], [$"{p}/Sub/Cast/output_0"], OnnxAttribute.Of("to", (long)OnnxDataType.Int32));
@@ -169,60 +178,5 @@ internal sealed class Phi3GraphBuilder
 
         return (_graph.AddInitializer("cos_cache", OnnxDataType.Float, [context, half], cos),
                 _graph.AddInitializer("sin_cache", OnnxDataType.Float, [context, half], sin));
-    }
-
-    /// <summary>y = x W for W of shape [inFeatures, outFeatures]: a MatMul, or MatMulNBits for int4.</summary>
-    private string Linear(string nodeName, string weightName, string input, int inFeatures, int outFeatures, string? output = null)
-    {
-        output ??= $"{nodeName}/output_0";
-        float std = 1f / MathF.Sqrt(inFeatures);
-        if (_options.Precision == SyntheticPrecision.Fp32)
-        {
-            string weight = _graph.AddInitializer($"{weightName}.weight", OnnxDataType.Float, [inFeatures, outFeatures],
-                _weights.Floats($"{weightName}.weight", (long)inFeatures * outFeatures, std));
-            _graph.AddNode($"{nodeName}/MatMul", "MatMul", [input, weight], [output]);
-            return output;
-        }
-
-        int block = _options.BlockSize;
-        int blocksPerColumn = inFeatures / block;
-        string packed = _graph.AddInitializer($"{weightName}.weight.quant", OnnxDataType.UInt8, [outFeatures, blocksPerColumn, block / 2],
-            _weights.Bytes($"{weightName}.weight.quant", (long)outFeatures * blocksPerColumn * (block / 2)));
-
-        // Nibbles uniform in 0..15 around the default zero point 8 have a standard deviation of about 4.6.
-        var scales = _weights.Floats($"{weightName}.weight.scales", (long)outFeatures * blocksPerColumn, std / 4.6f * 0.25f);
-        var scaleSpan = scales.AsSpan();
-        for (int i = 0; i < scaleSpan.Length; i += 4)
-        {
-            float jitter = BinaryPrimitives.ReadSingleLittleEndian(scaleSpan[i..]);
-            BinaryPrimitives.WriteSingleLittleEndian(scaleSpan[i..], (std / 4.6f) + jitter);
-        }
-
-        string scaleName = _graph.AddInitializer($"{weightName}.weight.scales", OnnxDataType.Float, [(long)outFeatures * blocksPerColumn], scales);
-        _graph.AddNode($"{nodeName}/MatMulNBits", "MatMulNBits", Ms, [input, packed, scaleName], [output],
-            OnnxAttribute.Of("K", (long)inFeatures),
-            OnnxAttribute.Of("N", (long)outFeatures),
-            OnnxAttribute.Of("bits", 4L),
-            OnnxAttribute.Of("block_size", (long)block),
-            OnnxAttribute.Of("accuracy_level", (long)_options.AccuracyLevel));
-        return output;
-    }
-
-    private string Ones(string name, int count)
-    {
-        var bytes = new byte[count * 4];
-        for (int i = 0; i < count; i++)
-        {
-            BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4), 1f);
-        }
-
-        return _graph.AddInitializer(name, OnnxDataType.Float, [count], bytes);
-    }
-
-    private static byte[] Int64Bytes(long value)
-    {
-        var bytes = new byte[8];
-        BinaryPrimitives.WriteInt64LittleEndian(bytes, value);
-        return bytes;
     }
 }

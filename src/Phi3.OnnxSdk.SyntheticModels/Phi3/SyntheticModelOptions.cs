@@ -45,6 +45,12 @@ public sealed record SyntheticModelOptions
     /// <summary>Gets a value indicating whether weights go to an external <c>.onnx.data</c> file.</summary>
     public bool ExternalData { get; init; }
 
+    /// <summary>
+    /// Gets the vision tower, which makes this a Phi-3-vision (<c>phi3v</c>) model of three graphs;
+    /// <see langword="null"/> (the default) builds a text-only Phi-3 model.
+    /// </summary>
+    public SyntheticVisionOptions? Vision { get; init; }
+
     /// <summary>Gets the size of one attention head.</summary>
     public int HeadSize => NumHeads > 0 ? HiddenSize / NumHeads : 0;
 
@@ -83,6 +89,8 @@ public sealed record SyntheticModelOptions
         {
             throw new ArgumentException($"The accuracy level must be 0 to 4, not {AccuracyLevel}.");
         }
+
+        Vision?.Validate(this);
     }
 
     private static void RequirePositive(int value, string what)

@@ -1,6 +1,9 @@
 namespace Phi3.OnnxSdk.SyntheticModels;
 
-/// <summary>The named model shapes: <c>tiny</c>, <c>tiny-int4</c> and <c>mini-int4</c>.</summary>
+/// <summary>
+/// The named model shapes: <c>tiny</c>, <c>tiny-int4</c> and <c>mini-int4</c> (text), <c>tiny-vision</c>
+/// and <c>vision-int4</c> (Phi-3-vision, model type <c>phi3v</c>).
+/// </summary>
 public static class SyntheticModelPresets
 {
     /// <summary>2 layers, hidden 128, fp32, context 4096: built in seconds, for tests.</summary>
@@ -26,8 +29,32 @@ public static class SyntheticModelPresets
         ExternalData = true,
     };
 
+    /// <summary>
+    /// The <see cref="Tiny"/> decoder as a Phi-3-vision model (vision, embedding and text graphs,
+    /// processor_config.json) with 16-wide patch features and context 8192 (an image takes up to
+    /// 2653 tokens): built in seconds, for tests.
+    /// </summary>
+    public static SyntheticModelOptions TinyVision { get; } = Tiny with
+    {
+        Preset = "tiny-vision",
+        ContextLength = 8192,
+        Vision = new SyntheticVisionOptions { ClipHiddenSize = 16 },
+    };
+
+    /// <summary>
+    /// Phi-3-vision's real shapes: the <see cref="MiniInt4"/> decoder (Phi-3-vision's text model is
+    /// Phi-3-mini's shape) and the vision tower's real widths (CLIP ViT-L/14 patch features of 1024,
+    /// merged to 4096, projected to 3072), int4, external data: for benchmarks. The CLIP
+    /// transformer layers are not built, so the vision graph costs less than the real one.
+    /// </summary>
+    public static SyntheticModelOptions VisionInt4 { get; } = MiniInt4 with
+    {
+        Preset = "vision-int4",
+        Vision = new SyntheticVisionOptions { ClipHiddenSize = 1024 },
+    };
+
     /// <summary>Gets the preset names.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["tiny", "tiny-int4", "mini-int4"];
+    public static IReadOnlyList<string> Names { get; } = ["tiny", "tiny-int4", "mini-int4", "tiny-vision", "vision-int4"];
 
     /// <summary>Finds a preset by name (case-insensitive).</summary>
     /// <exception cref="ArgumentException">No preset has that name.</exception>
@@ -39,6 +66,8 @@ public static class SyntheticModelPresets
             "TINY" => Tiny,
             "TINY-INT4" => TinyInt4,
             "MINI-INT4" => MiniInt4,
+            "TINY-VISION" => TinyVision,
+            "VISION-INT4" => VisionInt4,
             _ => throw new ArgumentException($"Unknown preset '{name}'. Known presets: {string.Join(", ", Names)}.", nameof(name)),
         };
     }

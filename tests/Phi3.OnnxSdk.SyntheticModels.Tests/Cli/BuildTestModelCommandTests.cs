@@ -62,6 +62,20 @@ public class BuildTestModelCommandTests
         Assert.Equal(4, Greedy.Generate(temp.Path, "Hello", 4).Length);
     }
 
+    [Fact]
+    public void Run_TinyVisionPreset_WritesAPhi3vFolder()
+    {
+        using var temp = new TempFolder();
+
+        var (code, output, error) = Run(temp.Path, "tiny-vision");
+
+        Assert.True(code == 0, $"exit {code}: {error}");
+        Assert.Contains("built tiny-vision (seed 1)", output, StringComparison.Ordinal);
+        Assert.Contains("\"phi3v\"", File.ReadAllText(Path.Combine(temp.Path, "genai_config.json")), StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(temp.Path, SyntheticModelBuilder.VisionFileName)));
+        Assert.True(File.Exists(Path.Combine(temp.Path, "processor_config.json")));
+    }
+
     private static (int Code, string Output, string Error) Run(params string[] args) =>
         Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "build-test-model.dll"), .. args]);
 

@@ -12,7 +12,7 @@ public sealed class ModelCatalogTests
         [
             "phi-3-mini-4k-instruct", "phi-3-mini-128k-instruct", "phi-3-small-8k-instruct", "phi-3-small-128k-instruct",
             "phi-3-medium-4k-instruct", "phi-3-medium-128k-instruct", "phi-3-vision-128k-instruct", "phi-3.5-mini-instruct",
-            "phi-4-mini-instruct",
+            "phi-3.5-vision-instruct", "phi-4-mini-instruct",
         ];
 
         Assert.Equal(expected, catalog.Families.Select(f => f.Id));
