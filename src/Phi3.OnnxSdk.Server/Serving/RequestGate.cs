@@ -26,6 +26,9 @@ internal sealed class RequestGate : IDisposable
 
     public int MaxConcurrent { get; }
 
+    /// <summary>Gets how many requests wait for a slot now.</summary>
+    public long Queued => _limiter.GetStatistics()?.CurrentQueuedCount ?? 0;
+
     /// <summary>Waits for a slot; the lease is not acquired when the queue was full. Dispose the lease to free the slot.</summary>
     public ValueTask<RateLimitLease> EnterAsync(CancellationToken cancellationToken) => _limiter.AcquireAsync(1, cancellationToken);
 
