@@ -63,7 +63,7 @@ public sealed class Phi3ServerTests
 
         var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions")
         {
-            Content = JsonBody("""{"messages":[{"role":"user","content":"Tell me a story."}],"max_tokens":400,"stream":true}"""),
+            Content = JsonBody("""{"messages":[{"role":"user","content":"Tell me a story."}],"max_tokens":300,"stream":true}"""),
         };
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());

@@ -5,15 +5,21 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using OpenAI.Chat;
 using Phi3.OnnxSdk.Server.Serving;
-using Phi3.OnnxSdk.SyntheticModels;
 using static Phi3.OnnxSdk.Server.Tests.Serving.SseReader;
 
 namespace Phi3.OnnxSdk.Server.Tests.Serving;
 
 /// <summary>Body size, concurrency and queue limits, disconnects and readiness, each on a server of its own.</summary>
-public sealed class LimitsTests : IDisposable
+public sealed class LimitsTests : IClassFixture<TinyModel>, IDisposable
 {
-    private readonly Phi3ChatClient _local = new(TestModelCache.GetOrBuild("tiny"), new Phi3ChatClientOptions { EnableKvReuse = false });
+    private readonly TinyModel _tiny;
+    private readonly Phi3ChatClient _local;
+
+    public LimitsTests(TinyModel tiny)
+    {
+        _tiny = tiny;
+        _local = new Phi3ChatClient(tiny.Model, new Phi3ChatClientOptions { EnableKvReuse = false });
+    }
 
     public void Dispose() => _local.Dispose();
 
@@ -45,7 +51,7 @@ public sealed class LimitsTests : IDisposable
     {
         var recording = new RecordingChatClient(_local);
         await using var host = await AppHost.StartAsync(recording, o => { o.MaxConcurrentRequests = 1; o.MaxQueuedRequests = 1; o.RetryAfterSeconds = 3; });
-        var chat = ServerFixture.OpenAIChat(host.BaseUrl, Path.GetFileName(TestModelCache.GetOrBuild("tiny")), key: null);
+        var chat = ServerFixture.OpenAIChat(host.BaseUrl, _tiny.ModelId, key: null);
         using var first = new CancellationTokenSource();
         var running = ConsumeAsync(chat.CompleteChatStreamingAsync([new UserChatMessage("Tell me a long story.")], new ChatCompletionOptions { MaxOutputTokenCount = 4000 }, first.Token));
         await recording.FirstUpdate.Task.WaitAsync(TimeSpan.FromSeconds(30));
@@ -73,7 +79,7 @@ public sealed class LimitsTests : IDisposable
     {
         var recording = new RecordingChatClient(_local);
         await using var host = await AppHost.StartAsync(recording, o => { o.MaxConcurrentRequests = 1; o.MaxQueuedRequests = 4; });
-        var chat = ServerFixture.OpenAIChat(host.BaseUrl, Path.GetFileName(TestModelCache.GetOrBuild("tiny")), key: null);
+        var chat = ServerFixture.OpenAIChat(host.BaseUrl, _tiny.ModelId, key: null);
         using var disconnect = new CancellationTokenSource();
         var streaming = ConsumeAsync(chat.CompleteChatStreamingAsync([new UserChatMessage("Tell me a long story.")], new ChatCompletionOptions { MaxOutputTokenCount = 4000 }, disconnect.Token));
         await recording.FirstUpdate.Task.WaitAsync(TimeSpan.FromSeconds(30));
