@@ -2,23 +2,17 @@ using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using OpenAI;
 using OpenAI.Chat;
+using Phi3.OnnxSdk.Server.Hosting;
 using static Phi3.OnnxSdk.Benchmarks.BenchModels;
 using static Phi3.OnnxSdk.Benchmarks.Statistics;
 
 namespace Phi3.OnnxSdk.Benchmarks;
 
 /// <summary>
-/// <c>serve [--model DIR] [--tokens N] [--reps R]</c>: streaming tokens/s through <c>phi3 serve</c>'s endpoints (Kestrel on
+/// <c>serve [--model DIR] [--tokens N] [--reps R]</c>: streaming tokens/s through <c>phi3 serve</c> (<see cref="Phi3Server"/> on
 /// loopback, the official OpenAI client streaming server-sent events) against the in-process client, on one loaded model
 /// and one <see cref="Phi3ChatClient"/>; then 4 concurrent HTTP streams against 4 concurrent in-process streams. Paired
 /// runs, alternating which side goes first; the medians of the per-pair ratios. Goals: 0.97 (one stream), 0.95 (four).
@@ -45,12 +39,15 @@ internal sealed class ServeBenchmark : IBenchmark
         var output = context.Output;
         using var model = new Phi3Model(models.Folder);
         using var client = new Phi3ChatClient(model, new Phi3ChatClientOptions { EnableKvReuse = false, MaxConcurrentGenerations = 4 });
-        await using var app = await StartServerAsync(client);
-        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        // phi3 serve as it runs (its pipeline, limits and logging), over this client; logging off, as the in-process side has none.
+        var serveOptions = new Phi3ServerOptions { Port = 0, Output = TextWriter.Null, ConfigureLogging = _ => { } };
+        serveOptions.Endpoints.MaxConcurrentRequests = 4;
+        serveOptions.Model.ChatClient.ModelId = "phi3";
+        await using var server = await Phi3Server.StartAsync(client, serveOptions);
         var http = new ChatClient(
-            Path.GetFileName(models.Folder.TrimEnd('/')),
+            "phi3",
             new ApiKeyCredential("unused"),
-            new OpenAIClientOptions { Endpoint = new Uri(address.TrimEnd('/') + "/v1"), RetryPolicy = new ClientRetryPolicy(0), NetworkTimeout = TimeSpan.FromMinutes(10) });
+            new OpenAIClientOptions { Endpoint = new Uri(server.Url, "v1"), RetryPolicy = new ClientRetryPolicy(0), NetworkTimeout = TimeSpan.FromMinutes(10) });
 
         // Warm both paths (JIT, first-request memory, the HTTP connection pool).
         await InProcessAsync(client, s_prompts[0], 8);
@@ -87,19 +84,6 @@ internal sealed class ServeBenchmark : IBenchmark
 
             output.WriteLine(F($"| {concurrent} concurrent | in-process {Median(local):F2} tokens/s | phi3 serve {Median(served):F2} tokens/s | served/in-process: median {Median(ratios):F4} [{Quantile(ratios, 0.25):F4}, {Quantile(ratios, 0.75):F4}] | goal {(concurrent == 1 ? 0.97 : 0.95):F2} |"));
         }
-    }
-
-    private static async Task<WebApplication> StartServerAsync(IChatClient client)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        builder.Services.AddChatClient(client);
-        builder.Services.AddPhi3OpenAIEndpoints(o => o.MaxConcurrentRequests = 4);
-        var app = builder.Build();
-        app.MapPhi3OpenAIEndpoints();
-        await app.StartAsync();
-        return app;
     }
 
     private static async Task<int> InProcessAsync(IChatClient client, string prompt, int tokens)

@@ -21,7 +21,7 @@ namespace Phi3.OnnxSdk.Server.Hosting;
 /// </summary>
 /// <remarks>
 /// <see cref="RunAsync"/> is the whole command: start, print the URL, run until SIGINT/SIGTERM (or the token), drain.
-/// <see cref="StartAsync"/> is for hosting it in a process that controls its lifetime (tests, benchmarks). Thread-safe.
+/// <see cref="StartAsync(Phi3ServerOptions, CancellationToken)"/> is for hosting it in a process that controls its lifetime (tests, benchmarks). Thread-safe.
 /// </remarks>
 public sealed class Phi3Server : IAsyncDisposable
 {
@@ -89,9 +89,26 @@ public sealed class Phi3Server : IAsyncDisposable
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="Phi3ServerException">A non-loopback address without an API key, or the host or port is invalid.</exception>
     /// <exception cref="IOException">The port is in use.</exception>
-    public static async Task<Phi3Server> StartAsync(Phi3ServerOptions options, CancellationToken cancellationToken = default)
+    public static Task<Phi3Server> StartAsync(Phi3ServerOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var model = options.Model ?? new Phi3Options();
+        return StartCoreAsync(
+            options,
+            services => new Phi3LazyChatClient(model, services.GetRequiredService<ILoggerFactory>().CreateLogger<Phi3LazyChatClient>(), options.HardwareProbe),
+            cancellationToken);
+    }
+
+    /// <summary>Starts the server over a client built elsewhere (benchmarks); the server disposes it when it is disposed.</summary>
+    internal static Task<Phi3Server> StartAsync(IChatClient client, Phi3ServerOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(options);
+        return StartCoreAsync(options, _ => client, cancellationToken);
+    }
+
+    private static async Task<Phi3Server> StartCoreAsync(Phi3ServerOptions options, Func<IServiceProvider, IChatClient> client, CancellationToken cancellationToken)
+    {
         string? apiKey = options.ApiKey is { Length: > 0 } given ? given : Environment.GetEnvironmentVariable(Phi3ServerOptions.ApiKeyVariable) is { Length: > 0 } env ? env : null;
         var endpoint = Listen(options, apiKey);
         var shutdownTimeout = options.ShutdownTimeout ?? TimeSpan.FromSeconds(30);
@@ -106,9 +123,7 @@ public sealed class Phi3Server : IAsyncDisposable
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(endpoint));
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = shutdownTimeout);
-        builder.Services.AddChatClient(services => new Phi3LazyChatClient(
-                model, services.GetRequiredService<ILoggerFactory>().CreateLogger<Phi3LazyChatClient>(), options.HardwareProbe))
-            .UseOpenTelemetry(sourceName: ActivitySourceName);
+        builder.Services.AddChatClient(client).UseOpenTelemetry(sourceName: ActivitySourceName);
         var limits = options.Endpoints ?? new Phi3OpenAIEndpointOptions();
         builder.Services.AddPhi3OpenAIEndpoints(endpoints =>
         {
