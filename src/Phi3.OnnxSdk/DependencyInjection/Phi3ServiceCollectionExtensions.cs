@@ -12,7 +12,9 @@ using Phi3.OnnxSdk.Provisioning;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>
-/// Registers a local Phi-3 <see cref="IChatClient"/> in an <see cref="IServiceCollection"/>.
+/// Registers a Phi-3 <see cref="IChatClient"/> in an <see cref="IServiceCollection"/>: local, or the remote provider
+/// (an OpenAI-compatible endpoint through Microsoft.Extensions.AI.OpenAI) when <see cref="Phi3Options.Placement"/> and
+/// <see cref="Phi3Options.Remote"/> say so, behind the same builder pipeline.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -54,7 +56,7 @@ public static class Phi3ServiceCollectionExtensions
     /// section (for example <c>builder.Configuration.GetSection("Phi3")</c>). The model loads on first use.
     /// </summary>
     /// <param name="services">The services to add to.</param>
-    /// <param name="configuration">The section whose keys are <see cref="Phi3Options"/> property names (<c>ModelPath</c>, <c>Model</c>, <c>Provider</c>, <c>ChatClient:MaxOutputTokens</c>, <c>Hub:Offline</c>, ...).</param>
+    /// <param name="configuration">The section whose keys are <see cref="Phi3Options"/> property names (<c>ModelPath</c>, <c>Model</c>, <c>Provider</c>, <c>ChatClient:MaxOutputTokens</c>, <c>Hub:Offline</c>, <c>Placement</c>, <c>Remote:Endpoint</c>, <c>Remote:ApiKey</c>, <c>Remote:Model</c>, ...).</param>
     /// <param name="configure">Applied after binding; <see langword="null"/> for none.</param>
     /// <returns>A builder to add middleware to.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> or <paramref name="configuration"/> is <see langword="null"/>.</exception>

@@ -5,7 +5,7 @@ namespace Phi3.OnnxSdk.DependencyInjection;
 
 /// <summary>
 /// Loads a registered <see cref="Phi3LazyChatClient"/> when the host starts and warms its first-request buffers
-/// (<see cref="Phi3ChatClient.WarmUpAsync"/>); the host waits for both.
+/// (<see cref="Phi3ChatClient.WarmUpAsync"/>); the host waits for both. A remote placement only creates its client.
 /// </summary>
 internal sealed class Phi3WarmupService : IHostedService
 {
@@ -23,8 +23,12 @@ internal sealed class Phi3WarmupService : IHostedService
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         Phi3DependencyInjectionLog.WarmupStarting(_logger, _keyText);
-        var client = await _client.LoadAsync(cancellationToken).ConfigureAwait(false);
-        await client.WarmUpAsync(cancellationToken).ConfigureAwait(false);
+        var client = await _client.GetClientAsync(cancellationToken).ConfigureAwait(false);
+        if (client is Phi3ChatClient local)
+        {
+            // A remote placement has nothing to warm here.
+            await local.WarmUpAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Phi3.OnnxSdk.Catalog;
 using Phi3.OnnxSdk.Hardware;
 using Phi3.OnnxSdk.Hub;
+using Phi3.OnnxSdk.Remote;
 using Phi3.OnnxSdk.Resolution;
 using Phi3.OnnxSdk.Runtime;
 
@@ -46,20 +48,16 @@ public static class Phi3ModelProvisioner
         }
 
         progress?.Report(new Phi3SetupProgress(Phi3SetupStage.Resolving, "Probing the hardware and choosing a variant"));
-        var catalog = options.CatalogPath is { Length: > 0 } catalogPath
-            ? ModelCatalog.Default.WithEntries(ModelCatalog.Load(catalogPath))
-            : ModelCatalog.Default;
-        var resolverOptions = new VariantResolverOptions
-        {
-            Family = options.Model,
-            Provider = ParseProvider(options.Provider),
-            Variant = options.Variant,
-            Preference = options.Preference,
-            MemoryCeilingBytes = options.MemoryCeilingBytes,
-        };
-        var resolution = await new VariantResolver(catalog)
-            .ResolveAsync(hardwareProbe ?? new SystemHardwareProbe(), resolverOptions, cancellationToken)
+        var resolution = await new VariantResolver(LoadCatalog(options))
+            .ResolveAsync(hardwareProbe ?? new SystemHardwareProbe(), ResolverOptions(options), cancellationToken)
             .ConfigureAwait(false);
+        return await PrepareResolvedAsync(resolution, options, progress, logger, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Downloads (when needed) the variant a resolution chose.</summary>
+    internal static async Task<Phi3PreparedModel> PrepareResolvedAsync(
+        VariantResolution resolution, Phi3Options options, IProgress<Phi3SetupProgress>? progress, ILogger logger, CancellationToken cancellationToken)
+    {
         if (logger.IsEnabled(LogLevel.Information))
         {
             logger.LogInformation("Phi-3 variant: {Resolution}", resolution.ToString());
@@ -98,7 +96,13 @@ public static class Phi3ModelProvisioner
         options ??= new Phi3Options();
         logger ??= NullLogger.Instance;
         var prepared = await PrepareAsync(options, progress, logger, hardwareProbe, cancellationToken).ConfigureAwait(false);
+        return await LoadPreparedAsync(prepared, options, progress, logger, cancellationToken).ConfigureAwait(false);
+    }
 
+    /// <summary>Loads a prepared model and returns a client that owns it.</summary>
+    internal static async Task<Phi3ChatClient> LoadPreparedAsync(
+        Phi3PreparedModel prepared, Phi3Options options, IProgress<Phi3SetupProgress>? progress, ILogger logger, CancellationToken cancellationToken)
+    {
         progress?.Report(new Phi3SetupProgress(Phi3SetupStage.Loading, $"Loading {prepared.Folder}"));
         var stopwatch = Stopwatch.StartNew();
         var model = await Task.Run(() => Load(prepared, options), cancellationToken).ConfigureAwait(false);
@@ -111,6 +115,88 @@ public static class Phi3ModelProvisioner
         progress?.Report(new Phi3SetupProgress(Phi3SetupStage.Ready, string.Create(CultureInfo.InvariantCulture, $"Ready in {stopwatch.Elapsed.TotalSeconds:F1} s")));
         return client;
     }
+
+    /// <summary>
+    /// Creates the client the options' placement chooses: the remote provider (see <see cref="CreateRemoteChatClient"/>)
+    /// or the local <see cref="Phi3ChatClient"/> (see <see cref="CreateChatClientAsync"/>).
+    /// </summary>
+    /// <param name="options">What to run; <see langword="null"/> for the defaults (local).</param>
+    /// <param name="progress">Receives each step of a local setup; may be <see langword="null"/>.</param>
+    /// <param name="logger">Receives the placement decision, and for a local model what <see cref="CreateChatClientAsync"/> logs; may be <see langword="null"/>.</param>
+    /// <param name="hardwareProbe">How to read the hardware; <see langword="null"/> probes this machine (never probed under <see cref="Phi3Placement.RemoteOnly"/>).</param>
+    /// <param name="cancellationToken">Cancels resolving, downloading, or waiting for the load.</param>
+    /// <returns>A client the caller disposes.</returns>
+    /// <exception cref="ArgumentException">The placement needs a remote endpoint or model name that is not set, or an option has a value the SDK does not know.</exception>
+    /// <remarks>Also throws what <see cref="CreateChatClientAsync"/> throws when the local model is chosen.</remarks>
+    public static async Task<IChatClient> CreateClientAsync(
+        Phi3Options? options = null,
+        IProgress<Phi3SetupProgress>? progress = null,
+        ILogger? logger = null,
+        IHardwareProbe? hardwareProbe = null,
+        CancellationToken cancellationToken = default) =>
+        (await CreatePlacedClientAsync(options ?? new Phi3Options(), progress, logger ?? NullLogger.Instance, hardwareProbe, cancellationToken).ConfigureAwait(false)).Client;
+
+    /// <summary>Decides, without loading anything, where the options' client runs (see <see cref="PlacementResolver"/>).</summary>
+    /// <param name="options">What to run; <see langword="null"/> for the defaults (local).</param>
+    /// <param name="hardwareProbe">How to read the hardware; <see langword="null"/> probes this machine.</param>
+    /// <param name="cancellationToken">Cancels the probe.</param>
+    /// <returns>The decision and its reason.</returns>
+    /// <exception cref="ArgumentException">The placement needs a remote endpoint or model name that is not set, or an option has a value the SDK does not know.</exception>
+    /// <exception cref="VariantResolutionException">Local only, and nothing in the family can run here.</exception>
+    public static ValueTask<PlacementDecision> ResolvePlacementAsync(Phi3Options? options = null, IHardwareProbe? hardwareProbe = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new Phi3Options();
+        return new PlacementResolver(new VariantResolver(LoadCatalog(options)))
+            .ResolveAsync(hardwareProbe ?? new SystemHardwareProbe(), PlacementRequestOf(options), cancellationToken);
+    }
+
+    /// <summary>
+    /// Creates the remote provider: Microsoft.Extensions.AI's <see cref="IChatClient"/> over the official OpenAI client,
+    /// for <see cref="Phi3RemoteOptions.Endpoint"/> and <see cref="Phi3RemoteOptions.Model"/> (else <see cref="Phi3Options.Model"/>).
+    /// Nothing is contacted until the first request.
+    /// </summary>
+    /// <param name="options">The options whose <see cref="Phi3Options.Remote"/> names the endpoint.</param>
+    /// <returns>A client the caller disposes; thread-safe.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">No endpoint or model name is set, or the endpoint is not an absolute http(s) address.</exception>
+    public static IChatClient CreateRemoteChatClient(Phi3Options options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var request = PlacementRequestOf(options) with { Policy = Phi3Placement.RemoteOnly };
+        var decision = new PlacementResolver(new VariantResolver(LoadCatalog(options))).Resolve(hardware: null, request);
+        return RemoteChatClientFactory.Create(decision.RemoteEndpoint!, decision.RemoteModel!, options.Remote);
+    }
+
+    /// <summary>Places, then creates the remote client or resolves, downloads and loads the local one.</summary>
+    internal static async Task<(IChatClient Client, PlacementDecision Placement)> CreatePlacedClientAsync(
+        Phi3Options options, IProgress<Phi3SetupProgress>? progress, ILogger logger, IHardwareProbe? hardwareProbe, CancellationToken cancellationToken)
+    {
+        var placement = await ResolvePlacementAsync(options, hardwareProbe, cancellationToken).ConfigureAwait(false);
+        if (logger.IsEnabled(LogLevel.Information) && placement.Policy != Phi3Placement.LocalOnly)
+        {
+            logger.LogInformation("Phi-3 placement: {Placement}", placement.ToString());
+        }
+
+        if (placement.IsRemote)
+        {
+            progress?.Report(new Phi3SetupProgress(Phi3SetupStage.Ready, $"Remote {placement.RemoteEndpoint} (model {placement.RemoteModel}): {placement.Reason}"));
+            return (RemoteChatClientFactory.Create(placement.RemoteEndpoint!, placement.RemoteModel!, options.Remote), placement);
+        }
+
+        var prepared = placement.Local is { } resolution
+            ? await PrepareResolvedAsync(resolution, options, progress, logger, cancellationToken).ConfigureAwait(false)
+            : await PrepareAsync(options, progress, logger, hardwareProbe, cancellationToken).ConfigureAwait(false);
+        return (await LoadPreparedAsync(prepared, options, progress, logger, cancellationToken).ConfigureAwait(false), placement);
+    }
+
+    private static PlacementRequest PlacementRequestOf(Phi3Options options) => new()
+    {
+        Policy = options.Placement,
+        RemoteEndpoint = options.Remote?.Endpoint,
+        RemoteModel = options.Remote?.Model is { Length: > 0 } remoteModel ? remoteModel : options.Model,
+        LocalFolder = options.ModelPath is { Length: > 0 } folder ? Path.GetFullPath(folder) : null,
+        Local = ResolverOptions(options),
+    };
 
     /// <summary>Loads a prepared folder on the resolved provider, or on the forced one, or as its genai_config.json says.</summary>
     internal static Phi3Model Load(Phi3PreparedModel prepared, Phi3Options options)
@@ -133,6 +219,21 @@ public static class Phi3ModelProvisioner
             throw new Phi3ModelException(prepared.Folder, $"Cannot load the model in '{prepared.Folder}': {ex.Message}", ex);
         }
     }
+
+    /// <summary>Builds the catalog the options name: the shipped one, with <see cref="Phi3Options.CatalogPath"/>'s entries merged over it.</summary>
+    internal static ModelCatalog LoadCatalog(Phi3Options options) => options.CatalogPath is { Length: > 0 } catalogPath
+        ? ModelCatalog.Default.WithEntries(ModelCatalog.Load(catalogPath))
+        : ModelCatalog.Default;
+
+    /// <summary>The variant resolver's options from <paramref name="options"/>.</summary>
+    internal static VariantResolverOptions ResolverOptions(Phi3Options options) => new()
+    {
+        Family = options.Model,
+        Provider = ParseProvider(options.Provider),
+        Variant = options.Variant,
+        Preference = options.Preference,
+        MemoryCeilingBytes = options.MemoryCeilingBytes,
+    };
 
     /// <summary>Parses a provider name; <see langword="null"/>, empty and <c>auto</c> mean "choose from the hardware".</summary>
     internal static ExecutionProvider? ParseProvider(string? provider)

@@ -1,11 +1,13 @@
 using Phi3.OnnxSdk.Hub;
+using Phi3.OnnxSdk.Remote;
 using Phi3.OnnxSdk.Resolution;
 
 namespace Phi3.OnnxSdk.Provisioning;
 
 /// <summary>
 /// Everything needed to go from nothing to a running Phi-3 chat client: which model (a local folder, or a family
-/// the resolver picks a variant of), the download settings and the client settings. Every property is optional:
+/// the resolver picks a variant of, or a remote OpenAI-compatible endpoint), the download settings and the client
+/// settings. Every property is optional:
 /// <see langword="null"/> means the default. The class binds from configuration (for example an appsettings section).
 /// </summary>
 /// <remarks>Not thread-safe to mutate; treat an instance as read-only once handed to the SDK.</remarks>
@@ -37,6 +39,19 @@ public sealed class Phi3Options
 
     /// <summary>Gets or sets the Hugging Face download settings (endpoint, token, cache, offline, symbolic links or copies, re-hashing of cached files). Never <see langword="null"/> after construction.</summary>
     public HubClientOptions Hub { get; set; } = new();
+
+    /// <summary>
+    /// Gets or sets where the client runs: <see cref="Phi3Placement.LocalOnly"/>, <see cref="Phi3Placement.RemoteOnly"/>
+    /// (the <see cref="Remote"/> endpoint), or <see cref="Phi3Placement.LocalFirst"/> (here when this machine can run the
+    /// family, else remote). Default: remote only when <see cref="Phi3RemoteOptions.Endpoint"/> is set, else local only.
+    /// </summary>
+    public Phi3Placement? Placement { get; set; }
+
+    /// <summary>
+    /// Gets or sets the remote OpenAI-compatible endpoint (base address, key, model name) used when the placement chooses
+    /// it. Never <see langword="null"/> after construction; its <see cref="Phi3RemoteOptions.Endpoint"/> is unset by default.
+    /// </summary>
+    public Phi3RemoteOptions Remote { get; set; } = new();
 
     /// <summary>Gets or sets the chat client settings. Never <see langword="null"/> after construction.</summary>
     public Phi3ChatClientOptions ChatClient { get; set; } = new();

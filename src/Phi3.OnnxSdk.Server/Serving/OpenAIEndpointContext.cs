@@ -1,0 +1,67 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Phi3.OnnxSdk.Provisioning;
+
+namespace Phi3.OnnxSdk.Server.Serving;
+
+/// <summary>
+/// What the endpoints share: the served client, its readiness, the request gate and the limits, resolved once from
+/// <see cref="Phi3OpenAIEndpointOptions"/>. A singleton; thread-safe.
+/// </summary>
+internal sealed class OpenAIEndpointContext : IDisposable
+{
+    public OpenAIEndpointContext(IServiceProvider services, IOptions<Phi3OpenAIEndpointOptions> options, ILoggerFactory? loggerFactory = null)
+    {
+        var settings = options.Value;
+        Options = settings;
+        Client = settings.ChatClientKey is { } key ? services.GetRequiredKeyedService<IChatClient>(key) : services.GetRequiredService<IChatClient>();
+        var logger = (loggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).CreateLogger("Phi3.OnnxSdk.Server");
+        Logger = logger;
+        Readiness = new ModelReadiness(Client, logger);
+
+        string optionsName = settings.ChatClientKey?.ToString() ?? Microsoft.Extensions.Options.Options.DefaultName;
+        int concurrency = settings.MaxConcurrentRequests
+            ?? services.GetService<IOptionsMonitor<Phi3Options>>()?.Get(optionsName).ChatClient?.MaxConcurrentGenerations
+            ?? 4;
+        MaxQueued = settings.MaxQueuedRequests ?? Phi3OpenAIEndpointOptions.DefaultMaxQueuedRequests;
+        Gate = new RequestGate(concurrency, MaxQueued);
+        MaxBodyBytes = settings.MaxRequestBodyBytes ?? Phi3OpenAIEndpointOptions.DefaultMaxRequestBodyBytes;
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxBodyBytes, 1, nameof(Phi3OpenAIEndpointOptions.MaxRequestBodyBytes));
+        MaxOutputTokens = settings.MaxOutputTokens ?? Phi3OpenAIEndpointOptions.DefaultMaxOutputTokens;
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxOutputTokens, 1, nameof(Phi3OpenAIEndpointOptions.MaxOutputTokens));
+        RetryAfterSeconds = settings.RetryAfterSeconds ?? 1;
+        ArgumentOutOfRangeException.ThrowIfNegative(RetryAfterSeconds, nameof(Phi3OpenAIEndpointOptions.RetryAfterSeconds));
+        CreatedAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+    }
+
+    public Phi3OpenAIEndpointOptions Options { get; }
+
+    public IChatClient Client { get; }
+
+    public ILogger Logger { get; }
+
+    public ModelReadiness Readiness { get; }
+
+    public RequestGate Gate { get; }
+
+    public int MaxQueued { get; }
+
+    public long MaxBodyBytes { get; }
+
+    public int MaxOutputTokens { get; }
+
+    public int RetryAfterSeconds { get; }
+
+    /// <summary>Gets when the endpoints started serving, the <c>created</c> of the model card.</summary>
+    public long CreatedAt { get; }
+
+    /// <summary>Gets the served model id: the option, else the client's metadata, else <c>phi3</c>.</summary>
+    public string ServedModelId => Options.ModelId ?? Client.GetService<ChatClientMetadata>()?.DefaultModelId ?? "phi3";
+
+    /// <summary>Gets who the model card says owns the model: the client's provider name.</summary>
+    public string OwnedBy => Client.GetService<ChatClientMetadata>()?.ProviderName ?? "phi3";
+
+    public void Dispose() => Gate.Dispose();
+}

@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using OpenAI.Chat;
+using Phi3.OnnxSdk.Server.Hosting;
+using Phi3.OnnxSdk.Server.Tests.Serving;
+using Phi3.OnnxSdk.SyntheticModels;
+using static Phi3.OnnxSdk.Server.Tests.Serving.SseReader;
+
+namespace Phi3.OnnxSdk.Server.Tests.Hosting;
+
+/// <summary>The <c>phi3 serve</c> host: bind safety, the printed URL, signals and drain, CORS and OpenTelemetry.</summary>
+public sealed class Phi3ServerTests
+{
+    [Theory]
+    [InlineData("0.0.0.0")]
+    [InlineData("::")]
+    [InlineData("192.168.1.20")]
+    public async Task StartAsync_NonLoopbackWithoutKey_IsRefusedBeforeListening(string host)
+    {
+        Assert.Null(Environment.GetEnvironmentVariable(Phi3ServerOptions.ApiKeyVariable));
+
+        var error = await Assert.ThrowsAsync<Phi3ServerException>(() => ServerFixture.StartAsync(o => o.Host = host));
+
+        Assert.Contains($"Refusing to listen on {host} without an API key", error.Message, StringComparison.Ordinal);
+        Assert.Contains("--api-key", error.Message, StringComparison.Ordinal);
+        Assert.Contains(Phi3ServerOptions.ApiKeyVariable, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("my-host.example")]
+    [InlineData("127.0.0.1:80")]
+    public async Task StartAsync_HostThatIsNoAddress_IsRefusedWithAClearMessage(string host)
+    {
+        var error = await Assert.ThrowsAsync<Phi3ServerException>(() => ServerFixture.StartAsync(o => { o.Host = host; o.ApiKey = "k"; }));
+
+        Assert.Contains($"'{host}' is not an IP address", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Process_OpenBindWithoutKey_ExitsWithTheRefusalOnStderr()
+    {
+        using var server = new ServerProcess("--model-path", TestModelCache.GetOrBuild("tiny"), "--host", "0.0.0.0", "--port", "0");
+
+        int exit = await server.WaitForExitAsync();
+
+        Assert.Equal(2, exit);
+        Assert.Contains("Refusing to listen on 0.0.0.0 without an API key", server.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("listening on", server.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Process_SigtermDuringAStream_PrintsUrlFinishesTheStreamThenExitsZero()
+    {
+        using var server = new ServerProcess("--model-path", TestModelCache.GetOrBuild("tiny"), "--port", "0", "--api-key", "k1");
+        var url = await server.WaitForUrlAsync();
+        Assert.Equal("127.0.0.1", url.Host);
+        using var http = ServerFixture.RawHttp(url, "k1");
+        for (int i = 0; i < 300 && (await http.GetAsync("health")).StatusCode != HttpStatusCode.OK; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions")
+        {
+            Content = JsonBody("""{"messages":[{"role":"user","content":"Tell me a story."}],"max_tokens":300,"stream":true}"""),
+        };
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        string? first = await reader.ReadLineAsync();
+        Assert.StartsWith("data: ", first, StringComparison.Ordinal);
+
+        server.Terminate();
+        var events = new List<string>();
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            if (line.Length > 0)
+            {
+                events.Add(line);
+            }
+        }
+
+        int exit = await server.WaitForExitAsync();
+        Assert.Equal("data: [DONE]", events[^1]);
+        var finish = Parse(events[^2]["data: ".Length..]).GetProperty("choices")[0].GetProperty("finish_reason").GetString();
+        Assert.Contains(finish, new[] { "length", "stop" });
+        Assert.Equal(0, exit);
+        Assert.Contains("phi3 serve stopped", server.Stdout, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync("health"));
+    }
+
+    [Fact]
+    public async Task StartAsync_EnvironmentKeyAndPortZero_ListensOnLoopbackAndRequiresTheKey()
+    {
+        await using var server = await ServerFixture.StartAsync(o => o.ApiKey = "from-options");
+        using var without = ServerFixture.RawHttp(server.Url, key: null);
+        using var with = ServerFixture.RawHttp(server.Url, "from-options");
+
+        Assert.Equal("127.0.0.1", server.Url.Host);
+        Assert.NotEqual(0, server.Url.Port);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await without.GetAsync("v1/models")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await with.GetAsync("v1/models")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Cors_OffByDefault_OnForTheListedOrigin()
+    {
+        await using var closed = await ServerFixture.StartAsync();
+        await using var open = await ServerFixture.StartAsync(o => o.CorsOrigins = ["http://app.local:3000"]);
+
+        Assert.False((await PreflightAsync(closed.Url)).Headers.Contains("Access-Control-Allow-Origin"));
+        var allowed = await PreflightAsync(open.Url);
+        Assert.Equal("http://app.local:3000", allowed.Headers.GetValues("Access-Control-Allow-Origin").Single());
+    }
+
+    [Fact]
+    public async Task OpenTelemetry_ChatRequest_EmitsTheChatActivityUnderTheHttpRequestActivity()
+    {
+        var activities = new System.Collections.Concurrent.ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is "Microsoft.AspNetCore" or Phi3Server.ActivitySourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activities.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        await using var server = await ServerFixture.StartAsync();
+        await server.LoadAsync();
+
+        ChatCompletion result = await ServerFixture.OpenAIChat(new Uri(server.Url, "v1"), Path.GetFileName(TestModelCache.GetOrBuild("tiny")), key: null)
+            .CompleteChatAsync([new UserChatMessage("hi")], new ChatCompletionOptions { MaxOutputTokenCount = 7 });
+
+        // Other tests' servers run at the same time: this request is the one that asked for 7 tokens.
+        var chat = Assert.Single(activities, a => a.Source.Name == Phi3Server.ActivitySourceName && Equals(a.GetTagItem("gen_ai.request.max_tokens"), 7));
+        var request = Assert.Single(activities, a => a.Source.Name == "Microsoft.AspNetCore" && a.SpanId == chat.ParentSpanId);
+        Assert.StartsWith("chat", chat.DisplayName, StringComparison.Ordinal);
+        Assert.Equal(7L, Convert.ToInt64(chat.GetTagItem("gen_ai.usage.output_tokens"), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(request.TraceId, chat.TraceId);
+        Assert.Equal(7, result.Usage.OutputTokenCount);
+    }
+
+    private static async Task<HttpResponseMessage> PreflightAsync(Uri url)
+    {
+        using var http = ServerFixture.RawHttp(url, key: null);
+        var preflight = new HttpRequestMessage(HttpMethod.Options, "v1/chat/completions");
+        preflight.Headers.Add("Origin", "http://app.local:3000");
+        preflight.Headers.Add("Access-Control-Request-Method", "POST");
+        preflight.Headers.Add("Access-Control-Request-Headers", "authorization,content-type");
+        return await http.SendAsync(preflight);
+    }
+}

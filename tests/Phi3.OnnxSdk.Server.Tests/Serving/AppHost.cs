@@ -1,0 +1,50 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Phi3.OnnxSdk.Server.Tests.Serving;
+
+/// <summary>An ordinary ASP.NET Core app on 127.0.0.1 and a free port that hosts <c>MapPhi3OpenAIEndpoints</c> over a given client.</summary>
+internal sealed class AppHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private AppHost(WebApplication app, Uri url)
+    {
+        _app = app;
+        Url = url;
+    }
+
+    public Uri Url { get; }
+
+    public Uri BaseUrl => new(Url, "v1");
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<AppHost> StartAsync(IChatClient client, Action<Phi3OpenAIEndpointOptions>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.Services.AddChatClient(client);
+        builder.Services.AddPhi3OpenAIEndpoints(configure);
+        var app = builder.Build();
+        app.MapPhi3OpenAIEndpoints();
+        await app.StartAsync();
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new AppHost(app, new Uri(address.TrimEnd('/') + "/"));
+    }
+
+    public HttpClient Http() => ServerFixture.RawHttp(Url, key: null);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
