@@ -104,12 +104,13 @@ public sealed class Phi3Model : IDisposable
             _tokenizer = new GuardedTokenizer(_model);
             EosTokenIds = [.. _tokenizer.GetEosTokenIds()];
             BosTokenId = _tokenizer.GetBosTokenId();
+            TokenizerSelfCheck.Run(_tokenizer, VocabularySize, BosTokenId, tokenizer.JsonPath ?? ModelPath);
         }
-        catch (OnnxRuntimeGenAIException ex)
+        catch (Exception ex) when (ex is OnnxRuntimeGenAIException or Phi3ModelException)
         {
             _tokenizer?.ReleaseByOwner();
             _model.ReleaseByOwner();
-            throw new Phi3ModelException(ModelPath, $"onnxruntime-genai could not load the tokenizer in '{ModelPath}': {ex.Message}", ex);
+            throw ex as Phi3ModelException ?? new Phi3ModelException(ModelPath, $"onnxruntime-genai could not load the tokenizer in '{ModelPath}': {ex.Message}", ex);
         }
 
         if (EosTokenIds.Count == 0)

@@ -61,7 +61,7 @@ internal sealed class TokenizerFiles
         string configPath = Path.Combine(folder, ConfigFileName);
         if (!File.Exists(configPath))
         {
-            throw new Phi3ModelException(configPath, $"The model folder '{folder}' has no {ConfigFileName}, which onnxruntime-genai's tokenizer reads. Download the model's tokenizer files too.");
+            throw new Phi3ModelException(configPath, $"'{configPath}' does not exist: onnxruntime-genai's tokenizer reads it beside {JsonFileName}. Download the model's tokenizer files too.");
         }
 
         using (var config = Parse(configPath))
