@@ -12,7 +12,7 @@ namespace Phi3.OnnxSdk.Runtime.Native;
 internal sealed class GuardedModel : Model
 {
     private readonly bool _constructed;
-    private FinalRelease? _handedOut;
+    private readonly HandOutLifetime _lifetime = new();
 
     /// <exception cref="OnnxRuntimeGenAIException">onnxruntime-genai could not load the model.</exception>
     public GuardedModel(Config config)
@@ -24,23 +24,14 @@ internal sealed class GuardedModel : Model
     /// <summary>Marks the model as held outside the SDK and returns it; the caller serializes this with <see cref="ReleaseByOwner"/>.</summary>
     public Model HandOut()
     {
-        if (Volatile.Read(ref _handedOut) is null)
-        {
-            var release = new FinalRelease(() => base.Dispose(false));
-            if (Interlocked.CompareExchange(ref _handedOut, release, null) is not null)
-            {
-                // Lost a race: this one must never run, or it would free the object while it is in use.
-                release.Disarm();
-            }
-        }
-
+        _lifetime.HandOut(() => base.Dispose(false));
         return this;
     }
 
     /// <summary>Frees the native model now, unless it was handed out (then it is freed once unreferenced).</summary>
     public void ReleaseByOwner()
     {
-        if (Volatile.Read(ref _handedOut) is null)
+        if (!_lifetime.IsHandedOut)
         {
             // The finalizer still runs, and finds the object disposed.
             base.Dispose(true);
