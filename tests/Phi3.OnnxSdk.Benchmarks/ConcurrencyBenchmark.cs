@@ -30,7 +30,8 @@ internal sealed class ConcurrencyBenchmark : IBenchmark
         int maxBatch = int.Parse(context.Option("--max-batch", "8"), CultureInfo.InvariantCulture);
         int[] counts = [.. context.Option("--requests", "1,2,4,8").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))];
         using var config = (RuntimeTuning.Default with { MaxBatchSize = maxBatch }).CreateConfig(models.Folder);
-        using var model = new Model(config);
+        using var engineModel = new Phi3Model(models.Folder, config);
+        var model = engineModel.NativeModel;
 
         // Baseline: single requests, one after another, raw Generator loop (prefill included, as for the batch).
         int sequentialRequests = context.Quick ? 8 : 3;
@@ -54,8 +55,8 @@ internal sealed class ConcurrencyBenchmark : IBenchmark
         output.WriteLine("|---|---|---|---|---|---|");
         var schedulers = new (string Name, Func<IBatchScheduler> Create)[]
         {
-            ("batched Generator (the client's)", () => new GeneratorBatchScheduler(model, models.ContextLength, 32000, [32000, 32001, 32007], maxBatch)),
-            ("onnxruntime-genai Engine", () => BatchingScheduler.Create(model)),
+            ("batched Generator (the client's)", () => new GeneratorBatchScheduler(engineModel, models.ContextLength, 32000, [32000, 32001, 32007], maxBatch)),
+            ("onnxruntime-genai Engine", () => BatchingScheduler.Create(engineModel)),
         };
         foreach (var (name, create) in schedulers)
         {

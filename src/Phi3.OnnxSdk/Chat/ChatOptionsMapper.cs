@@ -78,7 +78,7 @@ internal static class ChatOptionsMapper
 
         if ((options?.Seed ?? defaults.Seed) is { } seed)
         {
-            numbers["random_seed"] = seed;
+            numbers["random_seed"] = ToRandomSeed(seed);
         }
 
         var extra = options?.AdditionalProperties;
@@ -115,6 +115,25 @@ internal static class ChatOptionsMapper
         (string? guidanceType, string? guidanceData) = Guidance(options, toolGuidance);
         var stops = (options?.StopSequences ?? defaults.StopSequences)?.Where(s => !string.IsNullOrEmpty(s)).ToArray() ?? [];
         return new GenerationSettings(maxOutput, stops, numbers, flags, guidanceType, guidanceData);
+    }
+
+    /// <summary>
+    /// Maps a <see cref="ChatOptions.Seed"/> onto onnxruntime-genai's <c>random_seed</c>, a 32-bit integer whose negative
+    /// values mean "seed from the random device" and which refuses values outside the 32-bit range: 0 to
+    /// <see cref="int.MaxValue"/> pass unchanged (the seed a raw onnxruntime-genai program would set), and every other
+    /// value is mixed (SplitMix64's finalizer) into that range, so that every seed, negative ones included, reproduces.
+    /// </summary>
+    internal static int ToRandomSeed(long seed)
+    {
+        if (seed is >= 0 and <= int.MaxValue)
+        {
+            return (int)seed;
+        }
+
+        ulong z = unchecked((ulong)seed + 0x9E3779B97F4A7C15UL);
+        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+        return (int)((z ^ (z >> 31)) & int.MaxValue);
     }
 
     private static (string? Type, string? Data) Guidance(ChatOptions? options, Tools.ToolGuidance? toolGuidance)

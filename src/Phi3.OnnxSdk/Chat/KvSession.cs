@@ -17,7 +17,7 @@ internal sealed class KvSession : IDisposable
         _lease = model.AcquireLease();
         try
         {
-            _parameters = new GeneratorParams(model.NativeModel);
+            _parameters = new Runtime.Native.GuardedGeneratorParams(model.NativeModel);
             try
             {
                 settings.Apply(_parameters, maxLength);

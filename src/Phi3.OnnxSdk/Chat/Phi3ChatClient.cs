@@ -5,6 +5,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.ML.OnnxRuntimeGenAI;
 using Phi3.OnnxSdk.Chat;
 using Phi3.OnnxSdk.Runtime.Batching;
+using Phi3.OnnxSdk.Runtime.Native;
 
 namespace Phi3.OnnxSdk;
 
@@ -34,8 +35,18 @@ namespace Phi3.OnnxSdk;
 /// conversation's cache is always kept.
 /// </para>
 /// <para>
+/// Every character of every message reaches the model: NUL and U+2581 are encoded as their byte tokens, and text with an
+/// unpaired UTF-16 surrogate is refused with <see cref="ArgumentException"/>. Every <see cref="ChatOptions.Seed"/> is a
+/// reproducible seed (same seed, same settings, same answer): 0 to <see cref="int.MaxValue"/> reach onnxruntime-genai
+/// unchanged, and any other value, negative ones included, is mapped onto that range by a fixed function. Requests that
+/// onnxruntime-genai would refuse only while the answer streams (a top-k above the vocabulary, regex or Lark guidance that
+/// does not compile) are refused when the method is called, with <see cref="ArgumentException"/>.
+/// </para>
+/// <para>
 /// Thread-safety: all members are thread-safe; the client is meant to be shared as a singleton. At most
-/// <see cref="Phi3ChatClientOptions.MaxConcurrentGenerations"/> generations run at once; other requests wait.
+/// <see cref="Phi3ChatClientOptions.MaxConcurrentGenerations"/> generations run at once; other requests wait. A slot is
+/// held by the generation, not by its enumerator: a consumer that stops pulling without disposing its enumerator costs at
+/// most the generation it started, which runs on to its token limit and then frees its slot.
 /// <see cref="Dispose"/> may be called while requests run: they end with <see cref="ObjectDisposedException"/>
 /// or <see cref="OperationCanceledException"/>, and native objects are freed once they have stopped.
 /// </para>
@@ -54,7 +65,7 @@ public sealed class Phi3ChatClient : IChatClient
     private readonly GenerationThreads _threads;
     private readonly CancellationTokenSource _disposeCts = new();
     private readonly ChatClientMetadata _metadata;
-    private readonly HashSet<int> _eos;
+    private readonly LocalTurnRunner _localTurns;
     private readonly bool _reuse;
     private readonly int _headroom;
     private readonly long _kvBudget;
@@ -118,31 +129,27 @@ public sealed class Phi3ChatClient : IChatClient
         try
         {
             _options = options ?? new Phi3ChatClientOptions();
+            _options.Validate(model.VocabularySize);
             int concurrency = _options.MaxConcurrentGenerations ?? 4;
-            ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1, nameof(Phi3ChatClientOptions.MaxConcurrentGenerations));
             int cached = _options.MaxCachedSessions ?? 4;
-            ArgumentOutOfRangeException.ThrowIfNegative(cached, nameof(Phi3ChatClientOptions.MaxCachedSessions));
             _kvBudget = _options.MaxCachedKvBytes ?? DefaultMaxCachedKvBytes(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
-            ArgumentOutOfRangeException.ThrowIfNegative(_kvBudget, nameof(Phi3ChatClientOptions.MaxCachedKvBytes));
             _reuse = (_options.EnableKvReuse ?? true) && cached > 0 && _kvBudget > 0;
             _headroom = _options.KvCacheHeadroomTokens ?? (_reuse ? 1024 : 0);
-            ArgumentOutOfRangeException.ThrowIfNegative(_headroom, nameof(Phi3ChatClientOptions.KvCacheHeadroomTokens));
             _prefillChunk = _options.PrefillChunkTokens ?? 512;
-            ArgumentOutOfRangeException.ThrowIfLessThan(_prefillChunk, 1, nameof(Phi3ChatClientOptions.PrefillChunkTokens));
             _batching = (_options.EnableBatching ?? false) && concurrency > 1 && model.PadTokenId is not null;
             _maxBatch = concurrency;
             _gatherQuiet = _options.BatchGatherTime ?? GeneratorBatchScheduler.DefaultGatherQuiet;
 
             using (model.AcquireLease())
             {
-                var encoder = new PlainTextEncoder(model.NativeTokenizer, model.SpecialTokens, model.BosTokenId);
+                var encoder = new PlainTextEncoder(model.NativeTokenizer, model.SpecialTokens, model.BosTokenId, model.ByteTokenIds);
                 _promptBuilder = new PromptBuilder(encoder, model.BosTokenId);
             }
 
             _gate = new SemaphoreSlim(concurrency, concurrency);
             _threads = new GenerationThreads(concurrency);
             _sessions = new KvSessionCache(_reuse ? cached : 0, _kvBudget, model.KvBytesPerToken);
-            _eos = [.. model.EosTokenIds];
+            _localTurns = new LocalTurnRunner(model, _prefillChunk);
             string modelId = _options.ModelId ?? Path.GetFileName(model.ModelPath.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
             _metadata = new ChatClientMetadata(ProviderName, new Uri(model.ModelPath), modelId);
         }
@@ -199,7 +206,7 @@ public sealed class Phi3ChatClient : IChatClient
 
     /// <inheritdoc />
     /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">A message is null, the prompt does not fit the context, or an option is invalid.</exception>
+    /// <exception cref="ArgumentException">A message is null or holds an unpaired surrogate, the prompt does not fit the context, or an option is invalid (top-k above the vocabulary, guidance that does not compile).</exception>
     /// <exception cref="NotSupportedException">A message has content or a role the model cannot take, or an option is not supported.</exception>
     /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
@@ -213,7 +220,7 @@ public sealed class Phi3ChatClient : IChatClient
     /// <see cref="UsageContent"/>.
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">A message is null, the prompt does not fit the context, or an option is invalid.</exception>
+    /// <exception cref="ArgumentException">A message is null or holds an unpaired surrogate, the prompt does not fit the context, or an option is invalid (top-k above the vocabulary, guidance that does not compile).</exception>
     /// <exception cref="NotSupportedException">A message has content or a role the model cannot take, or an option is not supported.</exception>
     /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (while enumerating).</exception>
@@ -227,7 +234,8 @@ public sealed class Phi3ChatClient : IChatClient
         int[] prompt;
         using (AcquireLease())
         {
-            Tools.ToolGuidanceValidator.EnsureCompiles(_model.Model, tools);
+            RequestChecks.Check(settings, _model, tools);
+            Tools.ToolGuidanceValidator.EnsureCompiles(_model.NativeModel, tools);
             prompt = _promptBuilder.Build(tools.PrepareMessages(messages), options?.Instructions);
         }
 
@@ -274,7 +282,7 @@ public sealed class Phi3ChatClient : IChatClient
             await _threads.Run(() =>
             {
                 using var lease = AcquireLease();
-                using var parameters = new GeneratorParams(_model.NativeModel);
+                using var parameters = new GuardedGeneratorParams(_model.NativeModel);
                 parameters.SetSearchOption("max_length", maxLength);
                 using var generator = new Generator(_model.NativeModel, parameters);
             }).ConfigureAwait(false);
@@ -289,7 +297,9 @@ public sealed class Phi3ChatClient : IChatClient
     /// <inheritdoc />
     /// <remarks>
     /// Returns <see cref="ChatClientMetadata"/>, the <see cref="Phi3Model"/>, the native <see cref="Microsoft.ML.OnnxRuntimeGenAI.Model"/>
-    /// and <see cref="Tokenizer"/>, or this client; <see langword="null"/> for anything else or a non-null key.
+    /// and <see cref="Tokenizer"/>, or this client; <see langword="null"/> for anything else or a non-null key. The native
+    /// objects stay valid for as long as they are referenced, even after the model is disposed; do not dispose them
+    /// (see <see cref="Phi3Model"/>).
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="serviceType"/> is <see langword="null"/>.</exception>
     /// <exception cref="ObjectDisposedException">A native object was asked for after the model was disposed.</exception>
@@ -364,55 +374,79 @@ public sealed class Phi3ChatClient : IChatClient
 
     private async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposeCts.Token);
-        var token = linked.Token;
-        await EnterGateAsync(token, cancellationToken).ConfigureAwait(false);
+        using (var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposeCts.Token))
+        {
+            await EnterGateAsync(waiting.Token, cancellationToken).ConfigureAwait(false);
+        }
+
+        // From here the generation owns the slot and its cancellation (RunGeneration): a consumer that stops pulling without
+        // disposing leaves nothing waiting on it. The consumer's continuation runs on the generation thread when it is waiting
+        // for the next piece, instead of a thread-pool hop per token. The worker never writes while holding a lock, and never
+        // waits for the consumer: the channel is unbounded (at most the request's output), so the worker ends on its own.
+        var stop = new CancellationTokenSource();
+        var channel = Channel.CreateUnbounded<GenerationEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = true });
+        Task worker;
+        try
+        {
+            worker = _threads.Run(() => RunGeneration(request, channel.Writer, stop, cancellationToken));
+        }
+        catch
+        {
+            _gate.Release();
+            throw;
+        }
 
         try
         {
-            // The consumer's continuation runs on the generation thread when it is waiting for the next piece, instead of
-            // a thread-pool hop per token. The worker never writes while holding a lock, and the consumer never blocks it:
-            // it either takes the piece and awaits again, or leaves (and the finally below waits for the worker).
-            var channel = Channel.CreateUnbounded<GenerationEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = true });
-            var worker = _threads.Run(() => Generate(request, channel.Writer, token));
-            try
+            var reader = channel.Reader;
+            while (true)
             {
-                var reader = channel.Reader;
-                while (true)
+                // Awaited here rather than in a helper: one async state machine less per token.
+                bool more;
+                try
                 {
-                    // Awaited here rather than in a helper: one async state machine less per token.
-                    bool more;
-                    try
-                    {
-                        more = await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                    {
-                        throw new OperationCanceledException("The chat request was cancelled.", null, cancellationToken);
-                    }
-                    catch (OperationCanceledException) when (Volatile.Read(ref _disposed) != 0)
-                    {
-                        throw new ObjectDisposedException(nameof(Phi3ChatClient), "The chat client was disposed while the request ran.");
-                    }
+                    more = await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    throw new OperationCanceledException("The chat request was cancelled.", null, cancellationToken);
+                }
+                catch (OperationCanceledException) when (Volatile.Read(ref _disposed) != 0)
+                {
+                    throw new ObjectDisposedException(nameof(Phi3ChatClient), "The chat client was disposed while the request ran.");
+                }
 
-                    if (!more)
-                    {
-                        break;
-                    }
+                if (!more)
+                {
+                    break;
+                }
 
-                    while (reader.TryRead(out var item))
-                    {
-                        cancellationToken.ThrowIfCancellationRequested();
-                        yield return ToUpdate(request, item);
-                    }
+                while (reader.TryRead(out var item))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    yield return ToUpdate(request, item);
                 }
             }
-            finally
-            {
-                // Stops the worker when the consumer leaves early; waits so the generator is released before returning.
-                await linked.CancelAsync().ConfigureAwait(false);
-                await worker.ConfigureAwait(false);
-            }
+        }
+        finally
+        {
+            // Stops the worker when the consumer leaves early; waits so the generator is released before returning.
+            await stop.CancelAsync().ConfigureAwait(false);
+            await worker.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Runs one generation on a generation thread and then frees its slot. The caller's token and the client's dispose
+    /// cancel it through registrations that end with it, so nothing of a dropped enumerator outlives its generation.
+    /// </summary>
+    private void RunGeneration(GenerationRequest request, ChannelWriter<GenerationEvent> writer, CancellationTokenSource stop, CancellationToken callerToken)
+    {
+        try
+        {
+            using var onCaller = callerToken.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), stop);
+            using var onDispose = _disposeCts.Token.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), stop);
+            Generate(request, writer, stop.Token);
         }
         finally
         {
@@ -513,76 +547,7 @@ public sealed class Phi3ChatClient : IChatClient
             }
 
             Interlocked.Add(ref _reusedTokens, reused);
-            var generator = session.Generator;
-            for (int at = reused; at < prompt.Length; at += _prefillChunk)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var chunk = prompt.AsSpan(at, Math.Min(_prefillChunk, prompt.Length - at));
-                generator.AppendTokens(chunk);
-                session.Tokens.AddRange(chunk);
-                Interlocked.Add(ref _prefilledTokens, chunk.Length);
-            }
-
-            session.PromptLength = prompt.Length;
-            using (var decoder = new StreamingTextDecoder(_model.NativeTokenizer, _model.TokenizerLock))
-            {
-                var matcher = new StopSequenceMatcher(settings.StopSequences);
-                var calls = request.Tools.AllowsCalls ? request.Tools.CreateStreamParser() : null;
-                int generated = 0;
-                ChatFinishReason finish;
-                while (true)
-                {
-                    if (generated >= settings.MaxOutputTokens || session.Tokens.Count >= session.MaxLength)
-                    {
-                        finish = ChatFinishReason.Length;
-                        break;
-                    }
-
-                    cancellationToken.ThrowIfCancellationRequested();
-                    generator.GenerateNextToken();
-                    int next = generator.GetNextTokens()[0];
-                    session.Tokens.Add(next);
-                    generated++;
-                    if (_eos.Contains(next))
-                    {
-                        finish = ChatFinishReason.Stop;
-                        break;
-                    }
-
-                    string text = matcher.Push(decoder.Decode(next));
-                    text = calls?.Append(text) ?? text;
-                    if (text.Length > 0)
-                    {
-                        writer.TryWrite(new GenerationEvent(text, null, 0, 0));
-                    }
-
-                    if (matcher.Stopped)
-                    {
-                        finish = ChatFinishReason.Stop;
-                        break;
-                    }
-
-                    if (generator.IsDone())
-                    {
-                        finish = ChatFinishReason.Length;
-                        break;
-                    }
-                }
-
-                string tail = matcher.Flush();
-                IReadOnlyList<FunctionCallContent> toolCalls = [];
-                if (calls is not null)
-                {
-                    tail = calls.Append(tail) + calls.Complete(out toolCalls);
-                    if (toolCalls.Count > 0)
-                    {
-                        finish = ChatFinishReason.ToolCalls;
-                    }
-                }
-
-                writer.TryWrite(new GenerationEvent(tail, finish, prompt.Length, generated, toolCalls.Count > 0 ? toolCalls : null));
-            }
-
+            _localTurns.Run(session, reused, request, writer, ref _prefilledTokens, cancellationToken);
             keep = session.Reusable && !cancellationToken.IsCancellationRequested;
             writer.TryComplete();
         }
@@ -614,7 +579,7 @@ public sealed class Phi3ChatClient : IChatClient
         lock (_schedulerLock)
         {
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-            return _scheduler ??= new GeneratorBatchScheduler(_model.Model, _model.ContextLength, _model.PadTokenId!.Value, _model.EosTokenIds, _maxBatch, _gatherQuiet);
+            return _scheduler ??= new GeneratorBatchScheduler(_model, _model.ContextLength, _model.PadTokenId!.Value, _model.EosTokenIds, _maxBatch, _gatherQuiet);
         }
     }
 

@@ -3,7 +3,9 @@ namespace Phi3.OnnxSdk;
 /// <summary>
 /// Options of a <see cref="Phi3ChatClient"/>. A <see langword="null"/> property means the documented default.
 /// The sampling properties are client-wide defaults: a value set in a request's
-/// <see cref="Microsoft.Extensions.AI.ChatOptions"/> wins.
+/// <see cref="Microsoft.Extensions.AI.ChatOptions"/> wins. Every option works at every value it accepts, up to
+/// <see cref="int.MaxValue"/> and <see cref="long.MaxValue"/>; a value out of its range makes the client's constructor
+/// throw <see cref="ArgumentOutOfRangeException"/> naming the option.
 /// </summary>
 public sealed class Phi3ChatClientOptions
 {
@@ -22,7 +24,11 @@ public sealed class Phi3ChatClientOptions
     /// <summary>Gets or sets the default top-k. Default: none.</summary>
     public int? TopK { get; set; }
 
-    /// <summary>Gets or sets the default random seed for sampling. Default: none (onnxruntime-genai's own seed).</summary>
+    /// <summary>
+    /// Gets or sets the default random seed for sampling. Default: none (a fresh random seed per request). Every value is
+    /// a reproducible seed, as for <see cref="Microsoft.Extensions.AI.ChatOptions.Seed"/>: the same seed with the same
+    /// settings gives the same answer (see <see cref="Phi3ChatClient"/>).
+    /// </summary>
     public long? Seed { get; set; }
 
     /// <summary>Gets or sets the default stop sequences. Default: none (generation stops at the model's end tokens).</summary>
@@ -89,4 +95,49 @@ public sealed class Phi3ChatClientOptions
 
     /// <summary>Gets or sets the prompt tokens processed per native call; cancellation is checked between chunks. Default: 512.</summary>
     public int? PrefillChunkTokens { get; set; }
+
+    /// <summary>
+    /// Refuses a value no request could use: each option's range is checked here, at the client's construction, so that
+    /// a bad default does not surface as a failure of every request.
+    /// </summary>
+    /// <param name="vocabularySize">The model's vocabulary size (the top of <see cref="TopK"/>'s range), or <see langword="null"/> when unknown.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; <see cref="ArgumentException.ParamName"/> is the option's name.</exception>
+    internal void Validate(int? vocabularySize)
+    {
+        AtLeast(MaxOutputTokens, 1, nameof(MaxOutputTokens));
+        if (Temperature is { } temperature && !(temperature >= 0))
+        {
+            throw OutOfRange(nameof(Temperature), temperature, "Temperature must be 0 or more (0 means greedy).");
+        }
+
+        if (TopP is { } topP && !(topP > 0 && topP <= 1))
+        {
+            throw OutOfRange(nameof(TopP), topP, "TopP must be greater than 0 and at most 1.");
+        }
+
+        if (TopK is { } topK && (topK < 1 || topK > (vocabularySize ?? int.MaxValue)))
+        {
+            throw OutOfRange(nameof(TopK), topK, $"TopK must be from 1 to the model's vocabulary size ({vocabularySize}).");
+        }
+
+        AtLeast(MaxConcurrentGenerations, 1, nameof(MaxConcurrentGenerations));
+        AtLeast(MaxCachedSessions, 0, nameof(MaxCachedSessions));
+        AtLeast(MaxCachedKvBytes, 0, nameof(MaxCachedKvBytes));
+        AtLeast(KvCacheHeadroomTokens, 0, nameof(KvCacheHeadroomTokens));
+        AtLeast(PrefillChunkTokens, 1, nameof(PrefillChunkTokens));
+        if (BatchGatherTime is { } gather && (gather < TimeSpan.Zero || gather > TimeSpan.FromMinutes(1)))
+        {
+            throw OutOfRange(nameof(BatchGatherTime), gather, "BatchGatherTime must be from 0 to 1 minute.");
+        }
+    }
+
+    private static void AtLeast(long? value, long minimum, string name)
+    {
+        if (value is { } v && v < minimum)
+        {
+            throw OutOfRange(name, v, $"{name} must be {minimum} or more.");
+        }
+    }
+
+    private static ArgumentOutOfRangeException OutOfRange(string option, object value, string message) => new(option, value, message);
 }

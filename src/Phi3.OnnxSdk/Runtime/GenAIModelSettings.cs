@@ -8,6 +8,7 @@ internal sealed class GenAIModelSettings
     public const string FileName = "genai_config.json";
 
     private const string DefaultPastKeyNames = "past_key_values.%d.key";
+    private const string DefaultPastValueNames = "past_key_values.%d.value";
 
     private GenAIModelSettings(
         string modelType,
@@ -15,12 +16,14 @@ internal sealed class GenAIModelSettings
         IReadOnlyList<string> onnxFiles,
         string decoderFile,
         (int Layers, int KeyValueHeads, int HeadSize) dimensions,
-        string pastKeyNames,
+        (string Keys, string Values) pastNames,
         IReadOnlyList<int> eosTokenIds,
-        int? padTokenId,
+        (int? Bos, int? Pad, int? VocabSize) ids,
         int? searchMaxLength)
     {
-        PadTokenId = padTokenId;
+        BosTokenId = ids.Bos;
+        PadTokenId = ids.Pad;
+        VocabSize = ids.VocabSize;
         ModelType = modelType;
         ContextLength = contextLength;
         OnnxFiles = onnxFiles;
@@ -28,7 +31,8 @@ internal sealed class GenAIModelSettings
         NumHiddenLayers = dimensions.Layers;
         NumKeyValueHeads = dimensions.KeyValueHeads;
         HeadSize = dimensions.HeadSize;
-        PastKeyNames = pastKeyNames;
+        PastKeyNames = pastNames.Keys;
+        PastValueNames = pastNames.Values;
         EosTokenIds = eosTokenIds;
         SearchMaxLength = searchMaxLength;
     }
@@ -57,17 +61,38 @@ internal sealed class GenAIModelSettings
     /// <summary>Gets <c>model.decoder.inputs.past_key_names</c>, the graph input names of the key caches with <c>%d</c> for the layer (default <c>past_key_values.%d.key</c>).</summary>
     public string PastKeyNames { get; }
 
+    /// <summary>Gets <c>model.decoder.inputs.past_value_names</c> (default <c>past_key_values.%d.value</c>).</summary>
+    public string PastValueNames { get; }
+
+    /// <summary>Gets <c>model.decoder.inputs.input_ids</c>, the graph input of the token ids (default <c>input_ids</c>).</summary>
+    public string InputIdsName { get; private init; } = "input_ids";
+
+    /// <summary>Gets <c>model.decoder.outputs.logits</c>, the graph output of the next-token scores (default <c>logits</c>).</summary>
+    public string LogitsName { get; private init; } = "logits";
+
+    /// <summary>Gets the graph input name of layer <paramref name="layer"/>'s key cache.</summary>
+    public string PastKeyName(int layer) => PastKeyNames.Replace("%d", layer.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+
+    /// <summary>Gets the graph input name of layer <paramref name="layer"/>'s value cache.</summary>
+    public string PastValueName(int layer) => PastValueNames.Replace("%d", layer.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+
     /// <summary>Gets <c>model.eos_token_id</c> (a number or an array).</summary>
     public IReadOnlyList<int> EosTokenIds { get; }
 
     /// <summary>Gets <c>model.pad_token_id</c> when present.</summary>
     public int? PadTokenId { get; }
 
+    /// <summary>Gets <c>model.bos_token_id</c> when present.</summary>
+    public int? BosTokenId { get; }
+
+    /// <summary>Gets <c>model.vocab_size</c> when present.</summary>
+    public int? VocabSize { get; }
+
     /// <summary>Gets <c>search.max_length</c> when present.</summary>
     public int? SearchMaxLength { get; }
 
     /// <summary>Parses the config at <paramref name="path"/>.</summary>
-    /// <exception cref="Phi3ModelException">The file is missing, not JSON, or lacks a required field.</exception>
+    /// <exception cref="Phi3ModelException">The file is missing, not JSON, lacks a required field, or a field has the wrong JSON type.</exception>
     public static GenAIModelSettings Load(string path)
     {
         if (!File.Exists(path))
@@ -79,6 +104,7 @@ internal sealed class GenAIModelSettings
         {
             using var stream = File.OpenRead(path);
             using var document = JsonDocument.Parse(stream, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            GenAIConfigFieldTypes.Check(path, document.RootElement);
             return Parse(path, document.RootElement);
         }
         catch (JsonException ex)
@@ -130,11 +156,8 @@ internal sealed class GenAIModelSettings
         }
 
         var dimensions = ReadDimensions(path, decoder);
-        string pastKeyNames = decoder.TryGetProperty("inputs", out var inputs) && inputs.ValueKind == JsonValueKind.Object
-            && inputs.TryGetProperty("past_key_names", out var pastKeys) && pastKeys.ValueKind == JsonValueKind.String
-            && !string.IsNullOrWhiteSpace(pastKeys.GetString())
-            ? pastKeys.GetString()!
-            : DefaultPastKeyNames;
+        var pastNames = (InputName(decoder, "past_key_names") ?? DefaultPastKeyNames, InputName(decoder, "past_value_names") ?? DefaultPastValueNames);
+        var ioNames = (InputName(decoder, "input_ids") ?? "input_ids", Name(decoder, "outputs", "logits") ?? "logits");
 
         var eos = new List<int>();
         if (model.TryGetProperty("eos_token_id", out var eosElement))
@@ -147,15 +170,11 @@ internal sealed class GenAIModelSettings
             {
                 foreach (var item in eosElement.EnumerateArray())
                 {
-                    if (item.TryGetInt32(out int id))
-                    {
-                        eos.Add(id);
-                    }
+                    eos.Add(item.GetInt32());
                 }
             }
         }
 
-        int? padTokenId = model.TryGetProperty("pad_token_id", out var padElement) && padElement.TryGetInt32(out int pad) ? pad : null;
         int? searchMaxLength = null;
         if (root.TryGetProperty("search", out var search) && search.ValueKind == JsonValueKind.Object
             && search.TryGetProperty("max_length", out var maxLength) && maxLength.TryGetInt32(out int max))
@@ -163,7 +182,8 @@ internal sealed class GenAIModelSettings
             searchMaxLength = max;
         }
 
-        return new GenAIModelSettings(modelType, contextLength, files, decoderFile.GetString()!, dimensions, pastKeyNames, eos, padTokenId, searchMaxLength);
+        var ids = (Int(model, "bos_token_id"), Int(model, "pad_token_id"), Int(model, "vocab_size"));
+        return new GenAIModelSettings(modelType, contextLength, files, decoderFile.GetString()!, dimensions, pastNames, eos, ids, searchMaxLength) { InputIdsName = ioNames.Item1, LogitsName = ioNames.Item2 };
     }
 
     /// <summary>
@@ -184,6 +204,17 @@ internal sealed class GenAIModelSettings
             keyValueHeads ?? throw Missing(path, "model.decoder.num_key_value_heads (or num_attention_heads; a positive integer)"),
             headSize ?? throw Missing(path, "model.decoder.head_size (or hidden_size and num_attention_heads; positive integers)"));
     }
+
+    private static string? InputName(JsonElement decoder, string name) => Name(decoder, "inputs", name);
+
+    private static string? Name(JsonElement decoder, string group, string name) =>
+        decoder.TryGetProperty(group, out var names) && names.ValueKind == JsonValueKind.Object
+        && names.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(value.GetString())
+            ? value.GetString()
+            : null;
+
+    private static int? Int(JsonElement parent, string name) =>
+        parent.TryGetProperty(name, out var element) && element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out int value) ? value : null;
 
     private static int? PositiveInt(JsonElement parent, string name) =>
         parent.TryGetProperty(name, out var element) && element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out int value) && value > 0

@@ -47,15 +47,17 @@ internal sealed class KvCacheLayout
 
     /// <summary>Reads the layout of the model folder <paramref name="folder"/>: its genai_config.json and decoder graph.</summary>
     /// <exception cref="Phi3ModelException">genai_config.json is missing, not JSON, or lacks a required field.</exception>
-    public static KvCacheLayout Load(string folder) =>
-        FromSettings(folder, GenAIModelSettings.Load(Path.Combine(folder, GenAIModelSettings.FileName)));
-
-    /// <summary>Builds the layout from parsed settings, reading the element type from the decoder graph in <paramref name="folder"/>.</summary>
-    /// <exception cref="Phi3ModelException">The sizes give no positive, representable number of bytes per token.</exception>
-    public static KvCacheLayout FromSettings(string folder, GenAIModelSettings settings)
+    public static KvCacheLayout Load(string folder)
     {
-        string pastKey = settings.PastKeyNames.Replace("%d", "0", StringComparison.Ordinal);
-        int? elementType = OnnxGraphInputReader.ReadElementType(Path.Combine(folder, settings.DecoderFile), pastKey);
+        var settings = GenAIModelSettings.Load(Path.Combine(folder, GenAIModelSettings.FileName));
+        return FromSettings(folder, settings, OnnxGraphReader.Read(Path.Combine(folder, settings.DecoderFile)));
+    }
+
+    /// <summary>Builds the layout from parsed settings and the decoder graph (<see langword="null"/> when it could not be read) of <paramref name="folder"/>.</summary>
+    /// <exception cref="Phi3ModelException">The sizes give no positive, representable number of bytes per token.</exception>
+    public static KvCacheLayout FromSettings(string folder, GenAIModelSettings settings, OnnxGraphInfo? graph)
+    {
+        int? elementType = graph?.Inputs.GetValueOrDefault(settings.PastKeyName(0))?.ElementType;
         var layout = new KvCacheLayout(settings.NumHiddenLayers, settings.NumKeyValueHeads, settings.HeadSize, ElementBytesOf(elementType));
         long bytes;
         try

@@ -1,5 +1,6 @@
 using Microsoft.ML.OnnxRuntimeGenAI;
 using Phi3.OnnxSdk.Runtime;
+using Phi3.OnnxSdk.Runtime.Native;
 
 namespace Phi3.OnnxSdk;
 
@@ -9,9 +10,18 @@ namespace Phi3.OnnxSdk;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Loading checks the folder before any native call: the folder exists, <c>genai_config.json</c> parses and names
-/// its ONNX files, and each ONNX file exists and is a complete ONNX protobuf. Failures throw
-/// <see cref="Phi3ModelException"/> naming the path and the cause.
+/// Loading checks the folder before any native call: the folder exists; <c>genai_config.json</c> parses, its fields
+/// have the right JSON types, and it names its ONNX files; each ONNX file exists and is a complete ONNX protobuf; the
+/// tokenizer files are complete; and the config, the tokenizer and the decoder graph agree (vocabulary sizes, special
+/// token ids, key/value cache inputs, context length against the graph's rotary cache). Failures throw
+/// <see cref="Phi3ModelException"/> naming the file, the field and the cause. A failed load leaves no native object
+/// behind for a finalizer.
+/// </para>
+/// <para>
+/// <see cref="Model"/> and <see cref="Tokenizer"/> (and a client's <c>GetService</c>) hand out the native objects this
+/// model owns. A handed-out object stays valid for as long as it is referenced, even after <see cref="Dispose"/>: its
+/// native memory is then freed once it is no longer referenced. Do not dispose it: it is shared, and its
+/// <c>Dispose()</c> is ignored.
 /// </para>
 /// <para>
 /// Thread-safety: all members are safe to call from several threads. <see cref="Dispose"/> may be called while
@@ -26,8 +36,8 @@ public sealed class Phi3Model : IDisposable
     private static OgaHandle? s_handle;
 
     private readonly object _gate = new();
-    private readonly Model _model;
-    private readonly Tokenizer _tokenizer;
+    private readonly GuardedModel _model;
+    private readonly GuardedTokenizer _tokenizer;
     private int _leases;
     private bool _disposeRequested;
     private bool _freed;
@@ -61,12 +71,14 @@ public sealed class Phi3Model : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(modelPath);
         ModelPath = Path.GetFullPath(modelPath);
-        var settings = Validate(ModelPath);
+        var (settings, tokenizer, graph) = Validate(ModelPath);
         ContextLength = settings.ContextLength;
         PadTokenId = settings.PadTokenId;
         ModelType = settings.ModelType;
-        KvCache = KvCacheLayout.FromSettings(ModelPath, settings);
-        SpecialTokens = SpecialTokenText.Load(ModelPath);
+        VocabularySize = ModelConsistency.Check(ModelPath, settings, tokenizer, graph);
+        KvCache = KvCacheLayout.FromSettings(ModelPath, settings, graph);
+        SpecialTokens = SpecialTokenText.From(tokenizer);
+        ByteTokenIds = tokenizer.ByteTokenIds;
 
         EnsureHandle();
         try
@@ -75,11 +87,11 @@ public sealed class Phi3Model : IDisposable
             {
                 // The SDK's measured load settings, overlaid on the folder's genai_config.json.
                 using var tuned = RuntimeTuning.ForFolder(ModelPath).CreateConfig(ModelPath);
-                _model = new Model(tuned);
+                _model = new GuardedModel(tuned);
             }
             else
             {
-                _model = new Model(config);
+                _model = new GuardedModel(config);
             }
         }
         catch (OnnxRuntimeGenAIException ex)
@@ -89,15 +101,16 @@ public sealed class Phi3Model : IDisposable
 
         try
         {
-            _tokenizer = new Tokenizer(_model);
+            _tokenizer = new GuardedTokenizer(_model);
             EosTokenIds = [.. _tokenizer.GetEosTokenIds()];
             BosTokenId = _tokenizer.GetBosTokenId();
+            TokenizerSelfCheck.Run(_tokenizer, VocabularySize, BosTokenId, tokenizer.JsonPath ?? ModelPath);
         }
-        catch (OnnxRuntimeGenAIException ex)
+        catch (Exception ex) when (ex is OnnxRuntimeGenAIException or Phi3ModelException)
         {
-            _tokenizer?.Dispose();
-            _model.Dispose();
-            throw new Phi3ModelException(ModelPath, $"onnxruntime-genai could not load the tokenizer in '{ModelPath}': {ex.Message}", ex);
+            _tokenizer?.ReleaseByOwner();
+            _model.ReleaseByOwner();
+            throw ex as Phi3ModelException ?? new Phi3ModelException(ModelPath, $"onnxruntime-genai could not load the tokenizer in '{ModelPath}': {ex.Message}", ex);
         }
 
         if (EosTokenIds.Count == 0)
@@ -127,25 +140,37 @@ public sealed class Phi3Model : IDisposable
     /// <summary>Gets the object to lock around <see cref="Tokenizer"/> calls other than <see cref="Tokenizer.Encode(string)"/>.</summary>
     public object TokenizerLock { get; } = new();
 
-    /// <summary>Gets the native model.</summary>
+    /// <summary>
+    /// Gets the native model, for use beside the SDK. It stays valid while referenced, even after <see cref="Dispose"/>
+    /// (see the remarks on <see cref="Phi3Model"/>); do not dispose it.
+    /// </summary>
     /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
     public Model Model
     {
         get
         {
-            ThrowIfDisposed();
-            return _model;
+            lock (_gate)
+            {
+                ObjectDisposedException.ThrowIf(_disposeRequested, this);
+                return _model.HandOut();
+            }
         }
     }
 
-    /// <summary>Gets the native tokenizer (see the remarks on <see cref="Phi3Model"/> for thread-safety).</summary>
+    /// <summary>
+    /// Gets the native tokenizer, for use beside the SDK (see the remarks on <see cref="Phi3Model"/> for thread-safety and
+    /// lifetime); do not dispose it.
+    /// </summary>
     /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
     public Tokenizer Tokenizer
     {
         get
         {
-            ThrowIfDisposed();
-            return _tokenizer;
+            lock (_gate)
+            {
+                ObjectDisposedException.ThrowIf(_disposeRequested, this);
+                return _tokenizer.HandOut();
+            }
         }
     }
 
@@ -154,6 +179,12 @@ public sealed class Phi3Model : IDisposable
 
     /// <summary>Gets the native tokenizer without the disposed check, for holders of a lease.</summary>
     internal Tokenizer NativeTokenizer => _tokenizer;
+
+    /// <summary>Gets how many token ids the model scores (its logits' size, else genai_config.json's <c>vocab_size</c>); <see langword="null"/> when neither tells.</summary>
+    internal int? VocabularySize { get; }
+
+    /// <summary>Gets the ids of the byte tokens <c>&lt;0x00&gt;</c> to <c>&lt;0xFF&gt;</c> by byte value, or <see langword="null"/> when the tokenizer has none.</summary>
+    internal IReadOnlyList<int>? ByteTokenIds { get; }
 
     /// <summary>Gets the KV cache dimensions and element size, read from genai_config.json and the decoder graph.</summary>
     internal KvCacheLayout KvCache { get; }
@@ -240,21 +271,13 @@ public sealed class Phi3Model : IDisposable
 
         lock (TokenizerLock)
         {
-            _tokenizer.Dispose();
+            _tokenizer.ReleaseByOwner();
         }
 
-        _model.Dispose();
+        _model.ReleaseByOwner();
     }
 
-    private void ThrowIfDisposed()
-    {
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_disposeRequested, this);
-        }
-    }
-
-    private static GenAIModelSettings Validate(string folder)
+    private static (GenAIModelSettings Settings, TokenizerFiles Tokenizer, OnnxGraphInfo? Graph) Validate(string folder)
     {
         if (!Directory.Exists(folder))
         {
@@ -267,12 +290,7 @@ public sealed class Phi3Model : IDisposable
             OnnxFileValidator.Validate(Path.Combine(folder, file));
         }
 
-        if (!File.Exists(Path.Combine(folder, "tokenizer.json")) && !File.Exists(Path.Combine(folder, "tokenizer.model")))
-        {
-            throw new Phi3ModelException(folder, $"The model folder '{folder}' has no tokenizer.json or tokenizer.model. Download the model's tokenizer files too.");
-        }
-
-        return settings;
+        return (settings, TokenizerFiles.Load(folder), OnnxGraphReader.Read(Path.Combine(folder, settings.DecoderFile)));
     }
 
     private static void EnsureHandle()

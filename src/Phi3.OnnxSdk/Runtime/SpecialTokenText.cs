@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Phi3.OnnxSdk.Runtime;
 
 /// <summary>
@@ -11,7 +9,7 @@ namespace Phi3.OnnxSdk.Runtime;
 /// <param name="SplitIndex">Where to cut the text (1 to length - 1).</param>
 internal sealed record SpecialTokenText(string Text, int SplitIndex)
 {
-    /// <summary>The Phi-3 added tokens, used when tokenizer.json cannot be read.</summary>
+    /// <summary>The Phi-3 added tokens, used when the folder has no tokenizer.json to read them from.</summary>
     public static IReadOnlyList<SpecialTokenText> Phi3Defaults { get; } =
     [
         new("<unk>", 1), new("<s>", 2), new("</s>", 3), new("<|endoftext|>", 1), new("<|assistant|>", 1),
@@ -19,58 +17,11 @@ internal sealed record SpecialTokenText(string Text, int SplitIndex)
         new("<|system|>", 1), new("<|end|>", 1), new("<|placeholder5|>", 1), new("<|placeholder6|>", 1), new("<|user|>", 1),
     ];
 
-    /// <summary>Reads the added tokens of <c>tokenizer.json</c> in <paramref name="folder"/>; falls back to <see cref="Phi3Defaults"/>.</summary>
-    public static IReadOnlyList<SpecialTokenText> Load(string folder)
+    /// <summary>The added tokens of <paramref name="tokenizer"/>'s <c>tokenizer.json</c>; <see cref="Phi3Defaults"/> when it has none or the folder has only <c>tokenizer.model</c>.</summary>
+    public static IReadOnlyList<SpecialTokenText> From(TokenizerFiles tokenizer)
     {
-        string path = Path.Combine(folder, "tokenizer.json");
-        if (!File.Exists(path))
-        {
-            return Phi3Defaults;
-        }
-
-        try
-        {
-            using var stream = File.OpenRead(path);
-            using var document = JsonDocument.Parse(stream);
-            var root = document.RootElement;
-            var pieces = new List<string>();
-            if (root.TryGetProperty("model", out var model) && model.TryGetProperty("vocab", out var vocab) && vocab.ValueKind == JsonValueKind.Object)
-            {
-                foreach (var piece in vocab.EnumerateObject())
-                {
-                    pieces.Add(piece.Name);
-                }
-            }
-
-            var result = new List<SpecialTokenText>();
-            var addedTexts = new HashSet<string>(StringComparer.Ordinal);
-            if (root.TryGetProperty("added_tokens", out var added) && added.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var token in added.EnumerateArray())
-                {
-                    if (token.TryGetProperty("content", out var content) && content.GetString() is { Length: > 1 } text)
-                    {
-                        addedTexts.Add(text);
-                    }
-                }
-            }
-
-            var ordinaryPieces = pieces.Where(p => !addedTexts.Contains(p)).ToList();
-            foreach (string text in addedTexts)
-            {
-                result.Add(new SpecialTokenText(text, ChooseSplit(text, ordinaryPieces)));
-            }
-
-            return result.Count > 0 ? result : Phi3Defaults;
-        }
-        catch (JsonException)
-        {
-            return Phi3Defaults;
-        }
-        catch (IOException)
-        {
-            return Phi3Defaults;
-        }
+        var result = tokenizer.AddedTexts.Select(text => new SpecialTokenText(text, ChooseSplit(text, tokenizer.Pieces))).ToList();
+        return result.Count > 0 ? result : Phi3Defaults;
     }
 
     /// <summary>The first cut whose two neighbouring characters appear together in no vocabulary piece.</summary>

@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using Microsoft.ML.OnnxRuntimeGenAI;
+using Phi3.OnnxSdk.Runtime;
 
 namespace Phi3.OnnxSdk.Tools;
 
@@ -7,12 +7,9 @@ namespace Phi3.OnnxSdk.Tools;
 /// Checks up front that onnxruntime-genai's guidance compiles a plan's grammar (it compiles only when a
 /// <see cref="Generator"/> is created), and when it does not, finds and names the tool whose schema is at fault.
 /// </summary>
-/// <remarks>Thread-safe. Grammars that compiled once are remembered per model and not checked again.</remarks>
+/// <remarks>Thread-safe. Grammars that compiled once are remembered per model and not checked again (<see cref="GuidanceCompiler"/>).</remarks>
 internal static class ToolGuidanceValidator
 {
-    private const int MaxRemembered = 256;
-    private static readonly ConcurrentDictionary<(Model Model, string Data), bool> s_compiled = new();
-
     /// <summary>Throws when the plan's guidance does not compile on <paramref name="model"/>.</summary>
     /// <param name="model">The native model (its tokenizer takes part in the compilation).</param>
     /// <param name="plan">The plan.</param>
@@ -21,19 +18,8 @@ internal static class ToolGuidanceValidator
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(plan);
-        if (plan.Guidance is not { } guidance || s_compiled.ContainsKey((model, guidance.Data)))
+        if (plan.Guidance is not { } guidance || TryCompile(model, guidance) is not { } failure)
         {
-            return;
-        }
-
-        if (TryCompile(model, guidance) is not { } failure)
-        {
-            if (s_compiled.Count >= MaxRemembered)
-            {
-                s_compiled.Clear();
-            }
-
-            s_compiled.TryAdd((model, guidance.Data), true);
             return;
         }
 
@@ -61,19 +47,6 @@ internal static class ToolGuidanceValidator
             failure);
     }
 
-    private static OnnxRuntimeGenAIException? TryCompile(Model model, ToolGuidance guidance)
-    {
-        try
-        {
-            using var parameters = new GeneratorParams(model);
-            parameters.SetSearchOption("max_length", 8);
-            parameters.SetGuidance(guidance.Type, guidance.Data, false);
-            using var generator = new Generator(model, parameters);
-            return null;
-        }
-        catch (OnnxRuntimeGenAIException ex)
-        {
-            return ex;
-        }
-    }
+    private static OnnxRuntimeGenAIException? TryCompile(Model model, ToolGuidance guidance) =>
+        GuidanceCompiler.TryCompile(model, guidance.Type, guidance.Data);
 }

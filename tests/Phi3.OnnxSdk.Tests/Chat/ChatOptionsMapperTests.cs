@@ -123,4 +123,36 @@ public sealed class ChatOptionsMapperTests
         Assert.Equal(a.GeneratorKey, b.GeneratorKey);
         Assert.NotEqual(a.GeneratorKey, c.GeneratorKey);
     }
+
+    [Theory]
+    [InlineData(0L)]
+    [InlineData(42L)]
+    [InlineData(int.MaxValue)]
+    public void ToRandomSeed_NonNegativeInt32_PassesUnchanged(long seed) => Assert.Equal(seed, ChatOptionsMapper.ToRandomSeed(seed));
+
+    [Theory]
+    [InlineData(-1L)]
+    [InlineData(int.MinValue)]
+    [InlineData(long.MinValue)]
+    [InlineData(long.MaxValue)]
+    [InlineData(int.MaxValue + 1L)]
+    public void ToRandomSeed_AnyOtherValue_IsAStableNonNegativeInt32(long seed)
+    {
+        // onnxruntime-genai reads a negative random_seed as "seed from the random device" and refuses values beyond 32 bits.
+        int mapped = ChatOptionsMapper.ToRandomSeed(seed);
+        Assert.InRange(mapped, 0, int.MaxValue);
+        Assert.Equal(mapped, ChatOptionsMapper.ToRandomSeed(seed));
+    }
+
+    [Fact]
+    public void ToRandomSeed_NeighbouringNegativeSeeds_StayDistinct() =>
+        Assert.Equal(10_000, Enumerable.Range(1, 10_000).Select(i => ChatOptionsMapper.ToRandomSeed(-i)).Distinct().Count());
+
+    [Fact]
+    public void ToSettings_NegativeSeed_SetsANonNegativeRandomSeed()
+    {
+        var settings = ChatOptionsMapper.ToSettings(new ChatOptions { Temperature = 1, Seed = -1 }, new Phi3ChatClientOptions());
+        Assert.Equal(ChatOptionsMapper.ToRandomSeed(-1), settings.SearchNumbers["random_seed"]);
+        Assert.True(settings.SearchNumbers["random_seed"] >= 0);
+    }
 }

@@ -24,8 +24,9 @@ public sealed class RuntimeTuningTests
     [Fact]
     public void CreateConfig_MaxBatchSize_SetsEngineBatchSize()
     {
-        using var config = new RuntimeTuning { MaxBatchSize = 8 }.CreateConfig(TestModelCache.GetOrBuild("tiny"));
-        using var model = new Model(config);
+        string folder = TestModelCache.GetOrBuild("tiny");
+        using var config = new RuntimeTuning { MaxBatchSize = 8 }.CreateConfig(folder);
+        using var model = new Phi3Model(folder, config);
         using var scheduler = BatchingScheduler.Create(model);
 
         Assert.Equal(8, scheduler.MaxBatchSize);
@@ -35,8 +36,9 @@ public sealed class RuntimeTuningTests
     public void CreateConfig_Default_SetsThreadsPerLogicalProcessorAndKeepsBatchFour()
     {
         Assert.Equal(Environment.ProcessorCount, RuntimeTuning.Default.IntraOpThreads);
-        using var config = RuntimeTuning.Default.CreateConfig(TestModelCache.GetOrBuild("tiny"));
-        using var model = new Model(config);
+        string folder = TestModelCache.GetOrBuild("tiny");
+        using var config = RuntimeTuning.Default.CreateConfig(folder);
+        using var model = new Phi3Model(folder, config);
         using var scheduler = BatchingScheduler.Create(model);
 
         Assert.Equal(4, scheduler.MaxBatchSize);

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.ML.OnnxRuntimeGenAI;
 using Phi3.OnnxSdk.Runtime.Native;
 
 namespace Phi3.OnnxSdk.Runtime.Batching;
@@ -20,13 +19,15 @@ internal sealed class BatchingScheduler : IBatchScheduler
     private readonly Dictionary<IntPtr, BatchEntry> _active = [];
     private readonly SchedulerThread _thread;
     private readonly IntPtr _model;
+    private readonly ModelLease _lease;
     private readonly TaskCompletionSource<int> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private OgaEngineHandle? _engine;
     private OgaEventBufferHandle? _buffer;
 
-    private BatchingScheduler(IntPtr model)
+    private BatchingScheduler(IntPtr model, ModelLease lease)
     {
         _model = model;
+        _lease = lease;
         _thread = new SchedulerThread("Phi3 batching engine", Loop);
     }
 
@@ -34,14 +35,26 @@ internal sealed class BatchingScheduler : IBatchScheduler
     public int MaxBatchSize { get; private set; }
 
     /// <summary>
-    /// Creates an engine over <paramref name="model"/> (sharing its loaded weights) and starts its thread.
-    /// The engine keeps the native model alive, so <paramref name="model"/> may be disposed before the scheduler.
+    /// Creates an engine over <paramref name="model"/> (sharing its loaded weights) and starts its thread. The scheduler
+    /// holds a lease on the model until it is disposed, so <paramref name="model"/> may be disposed first.
     /// </summary>
     /// <exception cref="ObjectDisposedException"><paramref name="model"/> is disposed.</exception>
     /// <exception cref="InvalidOperationException">onnxruntime-genai could not create an engine for this model.</exception>
-    public static BatchingScheduler Create(Model model)
+    public static BatchingScheduler Create(Phi3Model model)
     {
-        var scheduler = new BatchingScheduler(ModelHandleAccessor.GetHandle(model));
+        ArgumentNullException.ThrowIfNull(model);
+        var lease = model.AcquireLease();
+        BatchingScheduler scheduler;
+        try
+        {
+            scheduler = new BatchingScheduler(ModelHandleAccessor.GetHandle(model.NativeModel), lease);
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
+
         scheduler._thread.Start();
         try
         {
@@ -49,7 +62,7 @@ internal sealed class BatchingScheduler : IBatchScheduler
         }
         catch
         {
-            scheduler._thread.Dispose();
+            scheduler.Dispose();
             throw;
         }
 
@@ -88,8 +101,12 @@ internal sealed class BatchingScheduler : IBatchScheduler
         return entry.Generation;
     }
 
-    /// <summary>Stops the engine thread after the current model step and frees every native object. Idempotent.</summary>
-    public void Dispose() => _thread.Dispose();
+    /// <summary>Stops the engine thread after the current model step, frees every native object and releases the model lease. Idempotent.</summary>
+    public void Dispose()
+    {
+        _thread.Dispose();
+        _lease.Dispose();
+    }
 
     private void Loop()
     {

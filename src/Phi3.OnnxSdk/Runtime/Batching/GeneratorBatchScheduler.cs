@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.ML.OnnxRuntimeGenAI;
+using Phi3.OnnxSdk.Runtime.Native;
 
 namespace Phi3.OnnxSdk.Runtime.Batching;
 
@@ -15,7 +16,8 @@ namespace Phi3.OnnxSdk.Runtime.Batching;
 /// <remarks>
 /// One dedicated thread owns every generator. <see cref="Submit"/> may be called from any thread. Disposing stops the
 /// thread after the current model step, ends every open generation with <see cref="ObjectDisposedException"/> and frees
-/// the generator.
+/// the generator. Each batch holds a lease on the model while it runs; a batch that starts after the model was disposed
+/// fails its generations with <see cref="ObjectDisposedException"/>.
 /// </remarks>
 internal sealed class GeneratorBatchScheduler : IBatchScheduler
 {
@@ -24,7 +26,7 @@ internal sealed class GeneratorBatchScheduler : IBatchScheduler
 
     private readonly ConcurrentQueue<BatchEntry> _submissions = new();
     private readonly SchedulerThread _thread;
-    private readonly Model _model;
+    private readonly Phi3Model _model;
     private readonly int _contextLength;
     private readonly int _padTokenId;
     private readonly HashSet<int> _eos;
@@ -32,13 +34,13 @@ internal sealed class GeneratorBatchScheduler : IBatchScheduler
     private long _batchesRun;
 
     /// <summary>Starts the scheduler's thread over a loaded model.</summary>
-    /// <param name="model">The model; it must outlive the scheduler.</param>
+    /// <param name="model">The model; each batch leases it.</param>
     /// <param name="contextLength">The model's context length: a prompt plus its new tokens must fit in it.</param>
     /// <param name="padTokenId">The token that pads shorter prompts (genai_config <c>pad_token_id</c>).</param>
     /// <param name="eosTokenIds">The tokens that end a sequence (not streamed).</param>
     /// <param name="maxBatchSize">The most sequences per batch (at least 1).</param>
     /// <param name="gatherQuiet">How long a batch waits for another submission before it starts; default 5 ms.</param>
-    public GeneratorBatchScheduler(Model model, int contextLength, int padTokenId, IEnumerable<int> eosTokenIds, int maxBatchSize, TimeSpan? gatherQuiet = null)
+    public GeneratorBatchScheduler(Phi3Model model, int contextLength, int padTokenId, IEnumerable<int> eosTokenIds, int maxBatchSize, TimeSpan? gatherQuiet = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(contextLength);
@@ -200,7 +202,7 @@ internal sealed class GeneratorBatchScheduler : IBatchScheduler
         {
             // Whatever went wrong ends this batch's generations with the cause; the thread goes on serving the next one
             // (an exception escaping a dedicated thread would end the process).
-            var failure = new InvalidOperationException($"The batched generation failed in onnxruntime-genai: {ex.Message}", ex);
+            var failure = ex as ObjectDisposedException ?? new InvalidOperationException($"The batched generation failed in onnxruntime-genai: {ex.Message}", ex);
             foreach (var entry in batch)
             {
                 entry.Fail(failure);
@@ -222,11 +224,12 @@ internal sealed class GeneratorBatchScheduler : IBatchScheduler
         int size = batch.Count;
         int longest = batch.Max(e => e.Request.PromptTokens.Count);
         int mostNew = batch.Max(e => e.Request.MaxNewTokens);
-        using var parameters = new GeneratorParams(_model);
+        using var lease = _model.AcquireLease();
+        using var parameters = new GuardedGeneratorParams(_model.NativeModel);
         parameters.SetSearchOption("batch_size", size);
         parameters.SetSearchOption("max_length", Math.Min(_contextLength, longest + mostNew));
         Apply(parameters, batch[0].Request.Sampling);
-        using var generator = new Generator(_model, parameters);
+        using var generator = new Generator(_model.NativeModel, parameters);
 
         // Right-padded rows: onnxruntime-genai masks the pad token out of attention and positions.
         var tokens = new int[size * longest];

@@ -1,4 +1,3 @@
-using Microsoft.ML.OnnxRuntimeGenAI;
 using Phi3.OnnxSdk.Runtime.Batching;
 using Phi3.OnnxSdk.SyntheticModels;
 using static Phi3.OnnxSdk.Tests.Runtime.Batching.BatchReference;
@@ -8,7 +7,7 @@ namespace Phi3.OnnxSdk.Tests.Runtime.Batching;
 public sealed class BatchingSchedulerTests : IDisposable
 {
 
-    private readonly Model _model = new(TestModelCache.GetOrBuild("tiny"));
+    private readonly Phi3Model _model = new(TestModelCache.GetOrBuild("tiny"));
 
     public void Dispose() => _model.Dispose();
 
@@ -107,7 +106,7 @@ public sealed class BatchingSchedulerTests : IDisposable
     [Fact]
     public void Create_DisposedModel_ThrowsObjectDisposedException()
     {
-        var model = new Model(TestModelCache.GetOrBuild("tiny"));
+        var model = new Phi3Model(TestModelCache.GetOrBuild("tiny"));
         model.Dispose();
 
         Assert.Throws<ObjectDisposedException>(() => BatchingScheduler.Create(model));
@@ -116,12 +115,12 @@ public sealed class BatchingSchedulerTests : IDisposable
     [Fact]
     public async Task Submit_ModelDisposedAfterCreate_StillGenerates()
     {
-        var model = new Model(TestModelCache.GetOrBuild("tiny"));
+        var model = new Phi3Model(TestModelCache.GetOrBuild("tiny"));
         using var scheduler = BatchingScheduler.Create(model);
         model.Dispose();
 
         Assert.Equal(Reference(Prompts[3], 6), await ReadAllAsync(scheduler.Submit(new BatchRequest(Prompts[3], 6)).Tokens));
     }
 
-    private int[] Reference(int[] prompt, int newTokens) => Greedy(_model, prompt, newTokens);
+    private int[] Reference(int[] prompt, int newTokens) => Greedy(_model.NativeModel, prompt, newTokens);
 }

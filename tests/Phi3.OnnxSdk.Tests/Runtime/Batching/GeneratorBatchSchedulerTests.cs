@@ -1,4 +1,3 @@
-using Microsoft.ML.OnnxRuntimeGenAI;
 using Phi3.OnnxSdk.Runtime.Batching;
 using Phi3.OnnxSdk.SyntheticModels;
 using static Phi3.OnnxSdk.Tests.Runtime.Batching.BatchReference;
@@ -10,7 +9,7 @@ public sealed class GeneratorBatchSchedulerTests : IDisposable
     private const int PadToken = 32000;
     private const int ContextLength = 4096;
 
-    private readonly Model _model = new(TestModelCache.GetOrBuild("tiny"));
+    private readonly Phi3Model _model = new(TestModelCache.GetOrBuild("tiny"));
 
     public void Dispose() => _model.Dispose();
 
@@ -173,5 +172,5 @@ public sealed class GeneratorBatchSchedulerTests : IDisposable
 
     private GeneratorBatchScheduler NewScheduler(int maxBatch) => new(_model, ContextLength, PadToken, EndTokens, maxBatch);
 
-    private int[] Reference(int[] prompt, int newTokens) => Greedy(_model, prompt, newTokens);
+    private int[] Reference(int[] prompt, int newTokens) => Greedy(_model.NativeModel, prompt, newTokens);
 }
