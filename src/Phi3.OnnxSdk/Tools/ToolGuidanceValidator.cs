@@ -5,60 +5,95 @@ namespace Phi3.OnnxSdk.Tools;
 
 /// <summary>
 /// Checks up front that onnxruntime-genai's guidance compiles a plan's grammar (it compiles only when a
-/// <see cref="Generator"/> is created), and when it does not, finds and names the tool whose schema is at fault.
+/// <see cref="Generator"/> is created). When it does not, each callable tool is compiled alone and the schema of each
+/// tool that fails is relaxed further (<see cref="ToolSchemaFallback"/>) until it compiles, so that one tool's schema
+/// never fails a request: the other tools keep their whole grammar.
 /// </summary>
-/// <remarks>Thread-safe. Grammars that compiled once are remembered per model and not checked again.</remarks>
+/// <remarks>Thread-safe. The outcome for a grammar is remembered per model and not worked out again.</remarks>
 internal static class ToolGuidanceValidator
 {
     private const int MaxRemembered = 256;
-    private static readonly ConcurrentDictionary<(Model Model, string Data), bool> s_compiled = new();
+    private static readonly ToolSchemaFallback[] s_ladder = [ToolSchemaFallback.Full, ToolSchemaFallback.WithoutPatterns, ToolSchemaFallback.AnyObject];
+    private static readonly ConcurrentDictionary<(Model Model, string Data), IReadOnlyList<(string Tool, ToolSchemaFallback Fallback, string Error)>> s_outcomes = new();
 
-    /// <summary>Throws when the plan's guidance does not compile on <paramref name="model"/>.</summary>
+    /// <summary>Returns <paramref name="plan"/> when its guidance compiles on <paramref name="model"/>, or the plan with the failing tools' schemas relaxed.</summary>
     /// <param name="model">The native model (its tokenizer takes part in the compilation).</param>
     /// <param name="plan">The plan.</param>
-    /// <exception cref="Phi3ToolSchemaException">A tool's schema, or the response-format schema, does not compile; the message names it and quotes guidance.</exception>
-    public static void EnsureCompiles(Model model, ToolCallingPlan plan)
+    /// <param name="fallbacks">The tools whose schema had to be relaxed beyond <see cref="ToolSchemaFallback.Full"/>, with the guidance error; empty when none.</param>
+    /// <returns>A plan whose guidance compiles.</returns>
+    /// <exception cref="Phi3ToolSchemaException">The response-format schema does not compile (the message quotes guidance).</exception>
+    public static ToolCallingPlan EnsureCompiles(Model model, ToolCallingPlan plan, out IReadOnlyList<(string Tool, ToolSchemaFallback Fallback, string Error)> fallbacks)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(plan);
-        if (plan.Guidance is not { } guidance || s_compiled.ContainsKey((model, guidance.Data)))
+        fallbacks = [];
+        if (plan.Guidance is not { } guidance)
         {
-            return;
+            return plan;
         }
 
-        if (TryCompile(model, guidance) is not { } failure)
+        if (s_outcomes.TryGetValue((model, guidance.Data), out var known))
         {
-            if (s_compiled.Count >= MaxRemembered)
+            fallbacks = known;
+            return known.Count == 0 ? plan : plan.WithFallbacks(known.ToDictionary(f => f.Tool, f => f.Fallback, StringComparer.Ordinal));
+        }
+
+        var failure = TryCompile(model, guidance);
+        var relaxed = new Dictionary<string, ToolSchemaFallback>(StringComparer.Ordinal);
+        var found = new List<(string, ToolSchemaFallback, string)>();
+        var result = plan;
+        if (failure is not null)
+        {
+            foreach (var tool in plan.Callable)
             {
-                s_compiled.Clear();
+                string? firstError = null;
+                foreach (var level in s_ladder)
+                {
+                    var alone = ToolGrammarBuilder.BuildCallsSchema([tool with { Fallback = level }], 1);
+                    if (TryCompile(model, new ToolGuidance(ToolGuidance.JsonSchemaType, alone.ToJsonString())) is not { } error)
+                    {
+                        if (level != ToolSchemaFallback.Full)
+                        {
+                            relaxed[tool.Name] = level;
+                            found.Add((tool.Name, level, firstError!));
+                        }
+
+                        break;
+                    }
+
+                    firstError ??= error.Message;
+                }
             }
 
-            s_compiled.TryAdd((model, guidance.Data), true);
-            return;
-        }
-
-        foreach (var tool in plan.Callable)
-        {
-            var alone = ToolGrammarBuilder.BuildCallsSchema([tool], 1);
-            if (TryCompile(model, new ToolGuidance(ToolGuidance.JsonSchemaType, alone.ToJsonString())) is { } toolFailure)
+            result = relaxed.Count == 0 ? plan : plan.WithFallbacks(relaxed);
+            if (result.Guidance is { } retried && TryCompile(model, retried) is { } still)
             {
-                throw new Phi3ToolSchemaException(tool.Name,
-                    $"The parameter schema of tool '{tool.Name}' cannot be used for constrained decoding: {toolFailure.Message} Fix the schema (or the function signature it was generated from).",
-                    toolFailure);
+                ThrowForResponseFormat(model, plan);
+                throw new Phi3ToolSchemaException(null,
+                    $"The tool-calling grammar for tools {string.Join(", ", plan.Callable.Select(t => $"'{t.Name}'"))} does not compile: {still.Message}",
+                    still);
             }
         }
 
-        if (ToolGrammarBuilder.BuildResponseSchema(plan.ResponseFormat) is { } response
+        if (s_outcomes.Count >= MaxRemembered)
+        {
+            s_outcomes.Clear();
+        }
+
+        s_outcomes.TryAdd((model, guidance.Data), found);
+        fallbacks = found;
+        return result;
+    }
+
+    private static void ThrowForResponseFormat(Model model, ToolCallingPlan plan)
+    {
+        if (ToolGrammarBuilder.BuildResponseSchema(plan.ResponseFormat, new List<SchemaRelaxation>()) is { } response
             && TryCompile(model, new ToolGuidance(ToolGuidance.JsonSchemaType, response.ToJsonString())) is { } responseFailure)
         {
             throw new Phi3ToolSchemaException(null,
                 $"The JSON response-format schema cannot be used for constrained decoding: {responseFailure.Message} Fix the schema or the type it was generated from.",
                 responseFailure);
         }
-
-        throw new Phi3ToolSchemaException(null,
-            $"The tool-calling grammar for tools {string.Join(", ", plan.Callable.Select(t => $"'{t.Name}'"))} does not compile: {failure.Message}",
-            failure);
     }
 
     private static OnnxRuntimeGenAIException? TryCompile(Model model, ToolGuidance guidance)
