@@ -55,6 +55,7 @@ internal static class BatchedTurnRunner
             {
                 var matcher = new StopSequenceMatcher(settings.StopSequences);
                 int generated = 0;
+                var ids = new List<int>();
                 ChatFinishReason? finish = null;
                 var reader = generation.Tokens;
                 try
@@ -64,10 +65,12 @@ internal static class BatchedTurnRunner
                         while (reader.TryRead(out int token))
                         {
                             generated++;
+                            ids.Add(token);
                             string text = matcher.Push(decoder.Decode(token));
                             if (text.Length > 0)
                             {
-                                writer.TryWrite(new GenerationEvent(text, null, 0, 0));
+                                writer.TryWrite(new GenerationEvent(text, null, 0, 0, TokenIds: [.. ids]));
+                                ids.Clear();
                             }
 
                             if (matcher.Stopped)
@@ -94,7 +97,7 @@ internal static class BatchedTurnRunner
                 }
 
                 cancellationToken.ThrowIfCancellationRequested();
-                writer.TryWrite(new GenerationEvent(matcher.Flush(), finish, prompt.Length, generated));
+                writer.TryWrite(new GenerationEvent(matcher.Flush(), finish, prompt.Length, generated, TokenIds: [.. ids]));
             }
         }
         finally

@@ -13,15 +13,19 @@ internal static class ChatOptionsMapper
     /// <summary>The default output limit when neither the request nor the client sets one.</summary>
     public const int DefaultMaxOutputTokens = 1024;
 
-    /// <summary>top_k used when sampling is on and no top-k was given (Phi-3's config has top_k 1, which is greedy).</summary>
-    public const int DefaultSamplingTopK = 50;
+    /// <summary>
+    /// top_k used when sampling is on and no top-k was given: 0, which onnxruntime-genai reads as "no top-k", so
+    /// Temperature (and TopP) alone sample from the whole vocabulary as OpenAI-style options mean. The model's own
+    /// config cannot be left to decide: Phi-3's genai_config.json has top_k 1, which would make sampling greedy.
+    /// </summary>
+    public const int DefaultSamplingTopK = 0;
 
     private const string JsonObjectSchema = """{"type":"object"}""";
 
     /// <summary>Resolves the settings of one request.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
     /// <exception cref="ArgumentException">An additional property has the wrong type.</exception>
-    /// <exception cref="NotSupportedException">FrequencyPenalty/PresencePenalty are set, or the response format is unknown.</exception>
+    /// <exception cref="NotSupportedException">The response format is unknown, or two guidances are set.</exception>
     public static GenerationSettings ToSettings(ChatOptions? options, Phi3ChatClientOptions defaults, Tools.ToolGuidance? toolGuidance = null)
     {
         int maxOutput = options?.MaxOutputTokens ?? defaults.MaxOutputTokens ?? DefaultMaxOutputTokens;
@@ -29,9 +33,6 @@ internal static class ChatOptionsMapper
         {
             throw new ArgumentOutOfRangeException(nameof(options), maxOutput, "MaxOutputTokens must be at least 1.");
         }
-
-        RejectPenalty(options?.FrequencyPenalty, nameof(ChatOptions.FrequencyPenalty));
-        RejectPenalty(options?.PresencePenalty, nameof(ChatOptions.PresencePenalty));
 
         var numbers = new Dictionary<string, double>(StringComparer.Ordinal);
         var flags = new Dictionary<string, bool>(StringComparer.Ordinal);
@@ -180,13 +181,23 @@ internal static class ChatOptionsMapper
         };
     }
 
-    private static void RejectPenalty(float? value, string name)
+    /// <summary>
+    /// The generic options of <paramref name="options"/> that onnxruntime-genai cannot honour and the client ignores, as
+    /// Microsoft.Extensions.AI's own clients ignore options their service lacks: a request never fails only because
+    /// one is set. The client logs each once (docs/tool-calling.md, "Options").
+    /// </summary>
+    /// <returns>The option name and why it is ignored, for each one set.</returns>
+    public static IEnumerable<(string Option, string Reason)> IgnoredOptions(ChatOptions? options)
     {
-        if (value is { } v && v != 0)
+        const string Penalty = "onnxruntime-genai has no additive frequency or presence penalty; use AdditionalProperties[\"" + Phi3ChatOptionKeys.RepetitionPenalty + "\"] (Phi3ChatOptionKeys.RepetitionPenalty), a multiplicative penalty where values above 1 discourage repetition";
+        if (options?.FrequencyPenalty is { } frequency && frequency != 0)
         {
-            throw new NotSupportedException(
-                $"{name} is not supported by onnxruntime-genai (it has no additive frequency or presence penalty). " +
-                $"Use AdditionalProperties[\"{Phi3ChatOptionKeys.RepetitionPenalty}\"] (Phi3ChatOptionKeys.RepetitionPenalty), a multiplicative penalty where values above 1 discourage repetition.");
+            yield return (nameof(ChatOptions.FrequencyPenalty), Penalty);
+        }
+
+        if (options?.PresencePenalty is { } presence && presence != 0)
+        {
+            yield return (nameof(ChatOptions.PresencePenalty), Penalty);
         }
     }
 

@@ -2,8 +2,11 @@ using Microsoft.Extensions.AI;
 
 namespace Phi3.OnnxSdk.Chat;
 
-/// <summary>What the generation worker hands to the streaming iterator: text, and at the end the finish reason and counts.</summary>
-internal readonly record struct GenerationEvent(string Text, ChatFinishReason? FinishReason, int InputTokens, int OutputTokens, IReadOnlyList<FunctionCallContent>? Calls = null)
+/// <summary>
+/// What the generation worker hands to the streaming iterator: text and the token ids generated since the last event,
+/// and at the end the finish reason, counts, calls and an unfinished call left out of the text.
+/// </summary>
+internal readonly record struct GenerationEvent(string Text, ChatFinishReason? FinishReason, int InputTokens, int OutputTokens, IReadOnlyList<FunctionCallContent>? Calls = null, int[]? TokenIds = null, string? IncompleteCall = null)
 {
     public bool IsFinal => FinishReason is not null;
 }

@@ -47,6 +47,7 @@ internal sealed class LocalTurnRunner
         using var decoder = new StreamingTextDecoder(_model.NativeTokenizer, _model.TokenizerLock);
         var matcher = new StopSequenceMatcher(settings.StopSequences);
         var calls = request.Tools.AllowsCalls ? request.Tools.CreateStreamParser() : null;
+        var ids = new List<int>();
         int generated = 0;
         ChatFinishReason finish;
         while (true)
@@ -68,11 +69,13 @@ internal sealed class LocalTurnRunner
                 break;
             }
 
+            ids.Add(next);
             string text = matcher.Push(decoder.Decode(next));
             text = calls?.Append(text) ?? text;
             if (text.Length > 0)
             {
-                writer.TryWrite(new GenerationEvent(text, null, 0, 0));
+                writer.TryWrite(new GenerationEvent(text, null, 0, 0, TokenIds: [.. ids]));
+                ids.Clear();
             }
 
             if (matcher.Stopped)
@@ -90,15 +93,16 @@ internal sealed class LocalTurnRunner
 
         string tail = matcher.Flush();
         IReadOnlyList<FunctionCallContent> toolCalls = [];
+        string? incomplete = null;
         if (calls is not null)
         {
-            tail = calls.Append(tail) + calls.Complete(out toolCalls);
+            tail = calls.Append(tail) + calls.Complete(finish == ChatFinishReason.Length, out toolCalls, out incomplete);
             if (toolCalls.Count > 0)
             {
                 finish = ChatFinishReason.ToolCalls;
             }
         }
 
-        writer.TryWrite(new GenerationEvent(tail, finish, prompt.Length, generated, toolCalls.Count > 0 ? toolCalls : null));
+        writer.TryWrite(new GenerationEvent(tail, finish, prompt.Length, generated, toolCalls.Count > 0 ? toolCalls : null, [.. ids], incomplete));
     }
 }

@@ -2,6 +2,8 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntimeGenAI;
 using Phi3.OnnxSdk.Chat;
 using Phi3.OnnxSdk.Runtime.Batching;
@@ -23,8 +25,9 @@ namespace Phi3.OnnxSdk;
 /// guidance to plain text or a call whose arguments match the tool's schema; calls come back as
 /// <see cref="FunctionCallContent"/> with <see cref="ChatFinishReason.ToolCalls"/>, and <see cref="FunctionResultContent"/>
 /// in the history is rendered back as a user turn (see docs/tool-calling.md). JSON response formats are enforced the
-/// same way. A tool schema that is invalid or that guidance cannot compile throws <see cref="Phi3ToolSchemaException"/>
-/// naming the tool.
+/// same way. Schema keywords guidance cannot enforce are relaxed in the grammar only, described to the model and checked
+/// after parsing, so one tool's schema never fails a request; a schema that is not an object schema throws
+/// <see cref="Phi3ToolSchemaException"/> naming the tool.
 /// </para>
 /// <para>
 /// The KV caches of recent conversations are kept (see <see cref="Phi3ChatClientOptions.EnableKvReuse"/>): a request
@@ -66,6 +69,7 @@ public sealed class Phi3ChatClient : IChatClient
     private readonly CancellationTokenSource _disposeCts = new();
     private readonly ChatClientMetadata _metadata;
     private readonly LocalTurnRunner _localTurns;
+    private readonly RequestDiagnostics _diagnostics;
     private readonly bool _reuse;
     private readonly int _headroom;
     private readonly long _kvBudget;
@@ -119,10 +123,10 @@ public sealed class Phi3ChatClient : IChatClient
         CancellationToken cancellationToken = default) =>
         Provisioning.Phi3ModelProvisioner.CreateChatClientAsync(options, progress, logger: null, hardwareProbe: null, cancellationToken);
 
-    /// <summary>Creates a client that owns <paramref name="model"/> and disposes it with itself.</summary>
-    internal static Phi3ChatClient CreateOwning(Phi3Model model, Phi3ChatClientOptions? options) => new(model, options, ownsModel: true);
+    /// <summary>Creates a client that owns <paramref name="model"/> and disposes it with itself; <paramref name="logger"/> is used when the options name none.</summary>
+    internal static Phi3ChatClient CreateOwning(Phi3Model model, Phi3ChatClientOptions? options, ILogger? logger = null) => new(model, options, ownsModel: true, logger);
 
-    private Phi3ChatClient(Phi3Model model, Phi3ChatClientOptions? options, bool ownsModel)
+    private Phi3ChatClient(Phi3Model model, Phi3ChatClientOptions? options, bool ownsModel, ILogger? logger = null)
     {
         _model = model;
         _ownsModel = ownsModel;
@@ -151,7 +155,11 @@ public sealed class Phi3ChatClient : IChatClient
             _sessions = new KvSessionCache(_reuse ? cached : 0, _kvBudget, model.KvBytesPerToken);
             _localTurns = new LocalTurnRunner(model, _prefillChunk);
             string modelId = _options.ModelId ?? Path.GetFileName(model.ModelPath.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
-            _metadata = new ChatClientMetadata(ProviderName, new Uri(model.ModelPath), modelId);
+
+            // No ProviderUri: the model runs in this process, so there is no server address or port to report (a
+            // folder's file: URI made OpenTelemetry traces say server.address "" and server.port -1).
+            _metadata = new ChatClientMetadata(ProviderName, providerUri: null, modelId);
+            _diagnostics = new RequestDiagnostics(_options.Logger ?? logger ?? NullLogger.Instance);
         }
         catch
         {
@@ -164,7 +172,11 @@ public sealed class Phi3ChatClient : IChatClient
         }
     }
 
-    /// <summary>Gets the metadata: provider name, model folder URI and model id.</summary>
+    /// <summary>
+    /// Gets the metadata: the provider name and the model id (<see cref="Phi3ChatClientOptions.ModelId"/>, or the model
+    /// folder's name). <see cref="ChatClientMetadata.ProviderUri"/> is <see langword="null"/>: the model runs in process
+    /// (its folder is <see cref="Phi3Model.ModelPath"/>).
+    /// </summary>
     public ChatClientMetadata Metadata => _metadata;
 
     /// <summary>Gets the model this client generates with.</summary>
@@ -210,14 +222,29 @@ public sealed class Phi3ChatClient : IChatClient
     /// <exception cref="NotSupportedException">A message has content or a role the model cannot take, or an option is not supported.</exception>
     /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <remarks>
+    /// <see cref="ChatResponse.RawRepresentation"/> is the <see cref="int"/>[] of the token ids generated, without the
+    /// end token: the updates' <see cref="ChatResponseUpdate.RawRepresentation"/>s end to end.
+    /// </remarks>
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-        GetStreamingResponseAsync(messages, options, cancellationToken).ToChatResponseAsync(cancellationToken);
+        ChatResponseAssembler.ToResponseAsync(GetStreamingResponseAsync(messages, options, cancellationToken), cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>
+    /// <para>
     /// Arguments are validated and the prompt is tokenized when this method is called. The updates carry text pieces
     /// that never split a character; the last update carries the <see cref="ChatResponseUpdate.FinishReason"/> and one
-    /// <see cref="UsageContent"/>.
+    /// <see cref="UsageContent"/>. Each update's <see cref="ChatResponseUpdate.RawRepresentation"/> is the
+    /// <see cref="int"/>[] of the token ids generated since the previous update (the end token is not included).
+    /// </para>
+    /// <para>
+    /// <see cref="ChatResponseUpdate.ModelId"/> names the loaded model (<see cref="ChatClientMetadata.DefaultModelId"/>):
+    /// a client runs the one model it loaded, so <see cref="ChatOptions.ModelId"/> is ignored (logged once at debug
+    /// level); to serve several models, register one client per model (for example keyed clients). FrequencyPenalty and
+    /// PresencePenalty are ignored too (onnxruntime-genai has no such penalties; see <see cref="Phi3ChatOptionKeys.RepetitionPenalty"/>).
+    /// A tool call cut off by the token limit or a stop sequence is left out of the text and reported under
+    /// <see cref="Phi3ChatResponseKeys.IncompleteToolCall"/>.
+    /// </para>
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">A message is null or holds an unpaired surrogate, the prompt does not fit the context, or an option is invalid (top-k above the vocabulary, guidance that does not compile).</exception>
@@ -230,14 +257,18 @@ public sealed class Phi3ChatClient : IChatClient
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 
         var tools = Tools.ToolCallingPlan.Create(options);
-        var settings = ChatOptionsMapper.ToSettings(options, _options, tools.Guidance);
         int[] prompt;
+        GenerationSettings settings;
+        IReadOnlyList<(string Tool, Tools.ToolSchemaFallback Fallback, string Error)> fallbacks;
         using (AcquireLease())
         {
+            tools = Tools.ToolGuidanceValidator.EnsureCompiles(_model.NativeModel, tools, out fallbacks);
+            settings = ChatOptionsMapper.ToSettings(options, _options, tools.Guidance);
             RequestChecks.Check(settings, _model, tools);
-            Tools.ToolGuidanceValidator.EnsureCompiles(_model.NativeModel, tools);
             prompt = _promptBuilder.Build(tools.PrepareMessages(messages), options?.Instructions);
         }
+
+        _diagnostics.Report(options, _metadata.DefaultModelId!, tools, fallbacks);
 
         if (prompt.Length >= _model.ContextLength)
         {
@@ -249,7 +280,7 @@ public sealed class Phi3ChatClient : IChatClient
         var request = new GenerationRequest(
             prompt,
             settings,
-            options?.ModelId ?? _metadata.DefaultModelId!,
+            _metadata.DefaultModelId!,
             "phi3-" + Guid.NewGuid().ToString("N"),
             "msg-" + Guid.NewGuid().ToString("N"),
             DateTimeOffset.UtcNow,
@@ -479,6 +510,7 @@ public sealed class Phi3ChatClient : IChatClient
             MessageId = request.MessageId,
             CreatedAt = request.CreatedAt,
             ModelId = request.ModelId,
+            RawRepresentation = item.TokenIds,
         };
         if (item.Text.Length > 0)
         {
@@ -491,6 +523,11 @@ public sealed class Phi3ChatClient : IChatClient
             {
                 update.Contents.Add(call);
             }
+        }
+
+        if (item.IncompleteCall is { } incomplete)
+        {
+            update.AdditionalProperties = new() { [Phi3ChatResponseKeys.IncompleteToolCall] = incomplete };
         }
 
         if (item.IsFinal)

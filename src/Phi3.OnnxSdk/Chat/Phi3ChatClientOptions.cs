@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace Phi3.OnnxSdk;
 
 /// <summary>
@@ -9,8 +11,19 @@ namespace Phi3.OnnxSdk;
 /// </summary>
 public sealed class Phi3ChatClientOptions
 {
-    /// <summary>Gets or sets the model id reported in responses and metadata. Default: the model folder's name.</summary>
+    /// <summary>
+    /// Gets or sets the model id reported in responses, updates and metadata. Default: the model folder's name. A
+    /// request's <see cref="Microsoft.Extensions.AI.ChatOptions.ModelId"/> does not change it: the client runs the one
+    /// model it loaded.
+    /// </summary>
     public string? ModelId { get; set; }
+
+    /// <summary>
+    /// Gets or sets the logger for what a request asks that the client ignores or enforces only in part (ignored
+    /// options, schema keywords guidance cannot enforce), each logged once. Default: none; a client that
+    /// <c>AddPhi3ChatClient</c> registers uses the container's logger (category <c>Phi3.OnnxSdk.Phi3LazyChatClient</c>).
+    /// </summary>
+    public ILogger? Logger { get; set; }
 
     /// <summary>Gets or sets the default maximum number of generated tokens. Default: 1024.</summary>
     public int? MaxOutputTokens { get; set; }

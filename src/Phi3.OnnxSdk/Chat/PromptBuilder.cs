@@ -6,7 +6,8 @@ namespace Phi3.OnnxSdk.Chat;
 /// Builds the Phi-3 chat prompt as token ids: <c>&lt;|system|&gt;</c>, <c>&lt;|user|&gt;</c> and <c>&lt;|assistant|&gt;</c>
 /// turns closed by <c>&lt;|end|&gt;</c>, then <c>&lt;|assistant|&gt;</c>. Control tokens come only from roles; text is
 /// encoded as plain text. The role tokens' rstrip absorbs the newline after them (and any leading whitespace of the
-/// text), so the ids equal those of the model card's format through the real tokenizer.
+/// text), so the ids equal those of the model card's format through the real tokenizer. An empty system message is
+/// left out, as the model's chat template leaves it out (the template is quoted in PromptTemplateConformanceTests).
 /// </summary>
 internal sealed class PromptBuilder
 {
@@ -50,7 +51,16 @@ internal sealed class PromptBuilder
                 throw new ArgumentException("The messages contain a null entry.", nameof(messages));
             }
 
-            AppendTurn(ids, RoleToken(message.Role), TextOf(message));
+            int role = RoleToken(message.Role);
+            string text = TextOf(message);
+            if (role == _system && text.Length == 0)
+            {
+                // As the public Phi-3 template: `message['role'] == 'system' and message['content']` skips an empty
+                // system message (whitespace-only text is kept, as there).
+                continue;
+            }
+
+            AppendTurn(ids, role, text);
         }
 
         ids.Add(_assistant);

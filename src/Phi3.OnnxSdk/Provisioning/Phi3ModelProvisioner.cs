@@ -111,7 +111,7 @@ public static class Phi3ModelProvisioner
             logger.LogInformation("Loaded the Phi-3 model in {Folder} in {Seconds:F2} s", prepared.Folder, stopwatch.Elapsed.TotalSeconds);
         }
 
-        var client = Phi3ChatClient.CreateOwning(model, options.ChatClient);
+        var client = Phi3ChatClient.CreateOwning(model, options.ChatClient, logger);
         progress?.Report(new Phi3SetupProgress(Phi3SetupStage.Ready, string.Create(CultureInfo.InvariantCulture, $"Ready in {stopwatch.Elapsed.TotalSeconds:F1} s")));
         return client;
     }

@@ -1,8 +1,9 @@
 namespace Phi3.OnnxSdk;
 
 /// <summary>
-/// Thrown when a tool's parameter schema (or a JSON response-format schema) is not valid JSON Schema for an object,
-/// or when onnxruntime-genai's guidance cannot compile it into a constrained-decoding grammar.
+/// Thrown when a tool's parameter schema (or a JSON response-format schema) is not a JSON Schema for an object, when
+/// two tools share a name, or when onnxruntime-genai's guidance cannot compile a JSON response-format schema. A tool
+/// schema guidance cannot compile does not throw: that tool's grammar is relaxed (docs/tool-calling.md, "Schema support").
 /// </summary>
 /// <remarks>The message names the tool and the cause; fix the schema (or the C# signature it came from) and retry.</remarks>
 public sealed class Phi3ToolSchemaException : ArgumentException

@@ -25,12 +25,14 @@ internal static class ToolCallFormat
     /// <summary>
     /// The llguidance JSON options added to every schema the SDK hands to guidance: compact separators and no free
     /// whitespace. With flexible whitespace a weak or random model can emit whitespace forever, and compact JSON also
-    /// costs fewer tokens.
+    /// costs fewer tokens. <c>coerce_one_of</c> lets guidance compile a <c>oneOf</c> whose branches it cannot prove
+    /// disjoint, as <c>anyOf</c> (the "exactly one" part is checked after parsing, see <see cref="SchemaRelaxer"/>).
     /// </summary>
     public static JsonObject CreateGuidanceJsonOptions() => new()
     {
         ["whitespace_flexible"] = false,
         ["item_separator"] = ",",
         ["key_separator"] = ":",
+        ["coerce_one_of"] = true,
     };
 }

@@ -21,8 +21,13 @@ internal static class ToolCallParser
     /// <param name="text">The generated text.</param>
     /// <param name="toolNames">The names a call may use.</param>
     /// <param name="calls">The calls, when the text is a complete, well-formed call turn.</param>
+    /// <param name="checkArguments">
+    /// Checks a call's arguments (tool name, arguments object) and returns the violations; a call with violations is
+    /// still returned, with <see cref="FunctionCallContent.Exception"/> describing them, as Microsoft.Extensions.AI's
+    /// clients do for arguments they cannot map. <see langword="null"/> checks nothing.
+    /// </param>
     /// <returns><see langword="true"/> when <paramref name="text"/> is a complete call turn naming only known tools.</returns>
-    public static bool TryParse(string text, IReadOnlyCollection<string> toolNames, out IReadOnlyList<FunctionCallContent> calls)
+    public static bool TryParse(string text, IReadOnlyCollection<string> toolNames, out IReadOnlyList<FunctionCallContent> calls, Func<string, JsonElement, IReadOnlyList<string>>? checkArguments = null)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(toolNames);
@@ -62,6 +67,7 @@ internal static class ToolCallParser
                 }
 
                 var arguments = new Dictionary<string, object?>(StringComparer.Ordinal);
+                IReadOnlyList<string> violations = [];
                 if (item.TryGetProperty("arguments", out var args))
                 {
                     if (args.ValueKind != JsonValueKind.Object)
@@ -73,9 +79,16 @@ internal static class ToolCallParser
                     {
                         arguments[property.Name] = property.Value.Clone();
                     }
+
+                    violations = checkArguments?.Invoke(toolName, args) ?? [];
                 }
 
-                result.Add(new FunctionCallContent(NewCallId(), toolName, arguments));
+                result.Add(new FunctionCallContent(NewCallId(), toolName, arguments)
+                {
+                    Exception = violations.Count == 0
+                        ? null
+                        : new InvalidOperationException($"The arguments of the call to '{toolName}' do not match its parameter schema: {string.Join("; ", violations)}."),
+                });
             }
 
             calls = result;

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.AI;
 
 namespace Phi3.OnnxSdk.Tools;
@@ -11,14 +12,18 @@ namespace Phi3.OnnxSdk.Tools;
 internal sealed class ToolCallStreamParser
 {
     private readonly IReadOnlyCollection<string> _toolNames;
+    private readonly Func<string, JsonElement, IReadOnlyList<string>>? _checkArguments;
     private readonly StringBuilder _held = new();
     private State _state;
 
     /// <summary>Initializes a parser for calls to <paramref name="toolNames"/>.</summary>
-    public ToolCallStreamParser(IReadOnlyCollection<string> toolNames)
+    /// <param name="toolNames">The names a call may use.</param>
+    /// <param name="checkArguments">Checks parsed arguments (see <see cref="ToolCallParser.TryParse"/>); <see langword="null"/> for none.</param>
+    public ToolCallStreamParser(IReadOnlyCollection<string> toolNames, Func<string, JsonElement, IReadOnlyList<string>>? checkArguments = null)
     {
         ArgumentNullException.ThrowIfNull(toolNames);
         _toolNames = toolNames;
+        _checkArguments = checkArguments;
     }
 
     private enum State
@@ -64,15 +69,32 @@ internal sealed class ToolCallStreamParser
     }
 
     /// <summary>Ends the turn.</summary>
+    /// <param name="cutOff">Whether generation stopped at the token limit rather than at an end token.</param>
     /// <param name="calls">The parsed calls, when the turn was a complete call turn; otherwise empty.</param>
-    /// <returns>Text still held back (a turn that looked like a call but did not parse is returned as text).</returns>
-    public string Complete(out IReadOnlyList<FunctionCallContent> calls)
+    /// <param name="dropped">
+    /// A call the turn started but did not finish (cut off by the token limit or a stop sequence), or, when
+    /// <paramref name="cutOff"/>, the start of the call marker it was writing; <see langword="null"/> when none.
+    /// </param>
+    /// <returns>Text still held back, to show; never call markup.</returns>
+    public string Complete(bool cutOff, out IReadOnlyList<FunctionCallContent> calls, out string? dropped)
     {
         calls = [];
+        dropped = null;
         string held = _held.ToString();
         _held.Clear();
-        if (_state == State.Calls && ToolCallParser.TryParse(held, _toolNames, out calls))
+        if (_state == State.Calls)
         {
+            if (!ToolCallParser.TryParse(held, _toolNames, out calls, _checkArguments))
+            {
+                dropped = held;
+            }
+
+            return string.Empty;
+        }
+
+        if (_state == State.Undecided && cutOff && !string.IsNullOrWhiteSpace(held))
+        {
+            dropped = held;
             return string.Empty;
         }
 

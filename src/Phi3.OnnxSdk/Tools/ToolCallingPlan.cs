@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.AI;
 
 namespace Phi3.OnnxSdk.Tools;
@@ -9,15 +10,23 @@ namespace Phi3.OnnxSdk.Tools;
 /// <remarks>Immutable and safe to share across threads; <see cref="CreateStreamParser"/> hands out one parser per generation.</remarks>
 internal sealed class ToolCallingPlan
 {
-    private ToolCallingPlan(IReadOnlyList<ToolDefinition> tools, IReadOnlyList<ToolDefinition> callable, ChatToolMode mode, ToolGuidance? guidance, string? systemAddition, ChatResponseFormat? responseFormat)
+    private readonly ChatOptions? _options;
+    private readonly Dictionary<string, ToolDefinition> _checked;
+
+    private ToolCallingPlan(ChatOptions? options, IReadOnlyList<ToolDefinition> tools, IReadOnlyList<ToolDefinition> callable, ChatToolMode mode, int maxParallelCalls, ToolGuidance? guidance, string? systemAddition, IReadOnlyList<SchemaRelaxation> relaxations)
     {
+        _options = options;
         Tools = tools;
         Callable = callable;
         Mode = mode;
+        MaxParallelCalls = maxParallelCalls;
         Guidance = guidance;
         SystemAddition = systemAddition;
-        ResponseFormat = responseFormat;
+        Relaxations = relaxations;
+        ResponseFormat = options?.ResponseFormat;
         CallableNames = callable.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        var relaxedTools = relaxations.Select(r => r.Owner).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        _checked = callable.Where(t => relaxedTools.Contains(t.Name)).ToDictionary(t => t.Name, StringComparer.Ordinal);
     }
 
     /// <summary>Gets every tool of the request.</summary>
@@ -32,11 +41,17 @@ internal sealed class ToolCallingPlan
     /// <summary>Gets the effective tool mode (<see cref="ChatToolMode.Auto"/> when the options name none).</summary>
     public ChatToolMode Mode { get; }
 
+    /// <summary>Gets the most calls one answer may hold: 1 when <see cref="ChatOptions.AllowMultipleToolCalls"/> is <see langword="false"/>.</summary>
+    public int MaxParallelCalls { get; }
+
     /// <summary>Gets the guidance to set, or <see langword="null"/> for unconstrained text.</summary>
     public ToolGuidance? Guidance { get; }
 
     /// <summary>Gets the text appended to the system prompt, or <see langword="null"/>.</summary>
     public string? SystemAddition { get; }
+
+    /// <summary>Gets the schema keywords of the callable tools and the response format that the grammar does not enforce.</summary>
+    public IReadOnlyList<SchemaRelaxation> Relaxations { get; }
 
     /// <summary>Gets the request's response format.</summary>
     public ChatResponseFormat? ResponseFormat { get; }
@@ -46,38 +61,58 @@ internal sealed class ToolCallingPlan
 
     /// <summary>Builds the plan of a request.</summary>
     /// <param name="options">The request options; <see langword="null"/> means none.</param>
-    /// <param name="maxParallelCalls">The most calls per answer.</param>
+    /// <param name="maxParallelCalls">The most calls per answer when <see cref="ChatOptions.AllowMultipleToolCalls"/> allows several.</param>
+    /// <param name="fallbacks">Tools whose schema guidance cannot compile whole, by name, and how far each is relaxed.</param>
     /// <returns>The plan.</returns>
     /// <exception cref="NotSupportedException">A tool is not a function.</exception>
-    /// <exception cref="Phi3ToolSchemaException">A tool or response-format schema is invalid (the message names it).</exception>
+    /// <exception cref="Phi3ToolSchemaException">A tool or response-format schema is not an object schema, or two tools share a name (the message names it).</exception>
     /// <exception cref="ArgumentException">The tool mode requires a tool that is not offered.</exception>
-    public static ToolCallingPlan Create(ChatOptions? options, int maxParallelCalls = ToolCallFormat.DefaultMaxParallelCalls)
+    public static ToolCallingPlan Create(ChatOptions? options, int maxParallelCalls = ToolCallFormat.DefaultMaxParallelCalls, IReadOnlyDictionary<string, ToolSchemaFallback>? fallbacks = null)
     {
         var tools = options?.Tools is { Count: > 0 } list ? ToolDefinition.FromTools(list) : [];
+        if (fallbacks is { Count: > 0 })
+        {
+            tools = [.. tools.Select(t => fallbacks.TryGetValue(t.Name, out var fallback) ? t with { Fallback = fallback } : t)];
+        }
+
         var mode = options?.ToolMode ?? ChatToolMode.Auto;
+        int max = options?.AllowMultipleToolCalls == false ? 1 : maxParallelCalls;
         var responseFormat = options?.ResponseFormat;
-        var guidance = ToolGrammarBuilder.Build(tools, mode, responseFormat, maxParallelCalls);
+        var guidance = ToolGrammarBuilder.Build(tools, mode, responseFormat, max);
         var callable = tools.Count == 0 || mode is NoneChatToolMode ? [] : ToolGrammarBuilder.SelectCallable(tools, mode);
+
+        var relaxations = new List<SchemaRelaxation>();
+        foreach (var tool in callable)
+        {
+            ToolGrammarBuilder.BuildArgumentsSchema(tool, relaxations);
+        }
 
         var parts = new List<string>();
         if (callable.Count > 0)
         {
-            parts.Add(ToolPromptRenderer.RenderToolInstructions(callable, mode, maxParallelCalls));
+            parts.Add(ToolPromptRenderer.RenderToolInstructions(callable, mode, max, relaxations));
         }
 
-        if (ToolGrammarBuilder.BuildResponseSchema(responseFormat) is { } schema && mode is not RequiredChatToolMode)
+        if (mode is not RequiredChatToolMode && ToolGrammarBuilder.BuildResponseSchema(responseFormat) is { } shown)
         {
-            parts.Add(ToolPromptRenderer.RenderResponseFormatInstructions(schema));
+            var formatRelaxations = new List<SchemaRelaxation>();
+            ToolGrammarBuilder.BuildResponseSchema(responseFormat, formatRelaxations);
+            parts.Add(ToolPromptRenderer.RenderResponseFormatInstructions(shown, formatRelaxations));
+            relaxations.AddRange(formatRelaxations);
         }
 
-        return new ToolCallingPlan(tools, callable, mode, guidance, parts.Count == 0 ? null : string.Join("\n\n", parts), responseFormat);
+        return new ToolCallingPlan(options, tools, callable, mode, max, guidance, parts.Count == 0 ? null : string.Join("\n\n", parts), relaxations);
     }
+
+    /// <summary>The same request with the given tools' schemas relaxed further (see <see cref="ToolGuidanceValidator"/>).</summary>
+    public ToolCallingPlan WithFallbacks(IReadOnlyDictionary<string, ToolSchemaFallback> fallbacks) =>
+        Create(_options, MaxParallelCalls, fallbacks);
 
     /// <summary>Rewrites the history for the prompt: tool content as text, instructions in the system prompt.</summary>
     public List<ChatMessage> PrepareMessages(IEnumerable<ChatMessage> messages) => ToolHistoryRenderer.Rewrite(messages, SystemAddition);
 
     /// <summary>Creates the parser that separates streamed text from calls (calls only when <see cref="AllowsCalls"/>).</summary>
-    public ToolCallStreamParser CreateStreamParser() => new(CallableNames);
+    public ToolCallStreamParser CreateStreamParser() => new(CallableNames, CheckArguments);
 
     /// <summary>Reads a complete answer: calls when it is a call turn naming callable tools, else text.</summary>
     /// <param name="text">The generated text.</param>
@@ -86,6 +121,14 @@ internal sealed class ToolCallingPlan
     public bool TryParseCalls(string text, out IReadOnlyList<FunctionCallContent> calls)
     {
         calls = [];
-        return AllowsCalls && ToolCallParser.TryParse(text, CallableNames, out calls);
+        return AllowsCalls && ToolCallParser.TryParse(text, CallableNames, out calls, CheckArguments);
     }
+
+    /// <summary>
+    /// Checks parsed arguments against the tool's whole schema when the grammar relaxed part of it; guidance enforced
+    /// the rest, so tools without relaxations are not checked again.
+    /// </summary>
+    /// <returns>The violations, or empty.</returns>
+    internal IReadOnlyList<string> CheckArguments(string toolName, JsonElement arguments) =>
+        _checked.TryGetValue(toolName, out var tool) ? JsonSchemaValidator.Validate(tool.Parameters, arguments) : [];
 }

@@ -7,9 +7,12 @@ namespace Phi3.OnnxSdk.Tools;
 /// <summary>A tool the model may call: its name, description and the JSON schema of its arguments object.</summary>
 /// <param name="Name">The function name the model writes in a call.</param>
 /// <param name="Description">What the tool does, shown to the model; may be empty.</param>
-/// <param name="Parameters">The arguments schema, always an object schema (<c>"type": "object"</c>).</param>
+/// <param name="Parameters">The arguments schema as the tool gave it, always an object schema (<c>"type": "object"</c>): shown to the model and checked after parsing.</param>
 internal sealed record ToolDefinition(string Name, string Description, JsonObject Parameters)
 {
+    /// <summary>Gets how much of <see cref="Parameters"/> the grammar enforces (<see cref="ToolGuidanceValidator"/> lowers it for a schema guidance cannot compile).</summary>
+    public ToolSchemaFallback Fallback { get; init; }
+
     /// <summary>Converts the tools of a request, checking names and schemas.</summary>
     /// <param name="tools">The request's tools.</param>
     /// <returns>One definition per tool, in order.</returns>

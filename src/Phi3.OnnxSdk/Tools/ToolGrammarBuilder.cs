@@ -23,7 +23,7 @@ internal static class ToolGrammarBuilder
     {
         ArgumentNullException.ThrowIfNull(tools);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxParallelCalls, 1);
-        var answerSchema = BuildResponseSchema(responseFormat);
+        var answerSchema = BuildResponseSchema(responseFormat, new List<SchemaRelaxation>());
         if (tools.Count == 0 || mode is NoneChatToolMode)
         {
             if (mode is RequiredChatToolMode)
@@ -109,8 +109,13 @@ internal static class ToolGrammarBuilder
     /// The JSON schema of the answer for <paramref name="responseFormat"/>, with the SDK's compact-JSON guidance options,
     /// or <see langword="null"/> for plain text. JSON without a schema means any JSON object.
     /// </summary>
+    /// <param name="responseFormat">The response format.</param>
+    /// <param name="relaxations">
+    /// When not <see langword="null"/>, keywords guidance cannot enforce are relaxed (<see cref="SchemaRelaxer"/>) and
+    /// listed here: the schema for the grammar. When <see langword="null"/>, the schema is kept whole: the one shown to the model.
+    /// </param>
     /// <exception cref="Phi3ToolSchemaException">The response-format schema is not a JSON object.</exception>
-    public static JsonObject? BuildResponseSchema(ChatResponseFormat? responseFormat)
+    public static JsonObject? BuildResponseSchema(ChatResponseFormat? responseFormat, ICollection<SchemaRelaxation>? relaxations = null)
     {
         if (responseFormat is not ChatResponseFormatJson json)
         {
@@ -133,6 +138,11 @@ internal static class ToolGrammarBuilder
         }
 
         schema.Remove("$schema");
+        if (relaxations is not null)
+        {
+            schema = SchemaRelaxer.Relax(schema, null, withoutPatterns: false, relaxations);
+        }
+
         CloseObjects(schema);
         if (!schema.ContainsKey("x-guidance"))
         {
@@ -142,14 +152,30 @@ internal static class ToolGrammarBuilder
         return schema;
     }
 
-    private static JsonObject BuildCallSchema(ToolDefinition tool, string argumentsPath)
+    /// <summary>
+    /// The schema the grammar enforces for <paramref name="tool"/>'s arguments at its <see cref="ToolDefinition.Fallback"/>,
+    /// before references are rebased; what it leaves out is added to <paramref name="relaxations"/>.
+    /// </summary>
+    public static JsonObject BuildArgumentsSchema(ToolDefinition tool, ICollection<SchemaRelaxation> relaxations)
     {
-        var arguments = (JsonObject)tool.Parameters.DeepClone();
+        ArgumentNullException.ThrowIfNull(tool);
+        ArgumentNullException.ThrowIfNull(relaxations);
+        if (tool.Fallback == ToolSchemaFallback.AnyObject)
+        {
+            relaxations.Add(new SchemaRelaxation(tool.Name, string.Empty, SchemaRelaxation.WholeSchema, tool.Parameters.ToJsonString()));
+            return new JsonObject { ["type"] = "object" };
+        }
+
+        var arguments = SchemaRelaxer.Relax(tool.Parameters, tool.Name, tool.Fallback == ToolSchemaFallback.WithoutPatterns, relaxations);
         arguments.Remove("$schema");
         arguments.Remove("x-guidance");
-
         CloseObjects(arguments);
+        return arguments;
+    }
 
+    private static JsonObject BuildCallSchema(ToolDefinition tool, string argumentsPath)
+    {
+        var arguments = BuildArgumentsSchema(tool, new List<SchemaRelaxation>());
         RebaseReferences(arguments, "#" + argumentsPath);
         return new JsonObject
         {

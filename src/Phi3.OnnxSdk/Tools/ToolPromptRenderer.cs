@@ -13,8 +13,9 @@ internal static class ToolPromptRenderer
     /// <param name="tools">The tools the model may call (already narrowed for <see cref="ChatToolMode.RequireSpecific"/>).</param>
     /// <param name="mode">The tool mode; <see langword="null"/> means <see cref="ChatToolMode.Auto"/>.</param>
     /// <param name="maxParallelCalls">The most calls per answer.</param>
+    /// <param name="relaxations">Schema keywords of these tools that the grammar does not enforce; they are listed for the model.</param>
     /// <returns>The text, without a trailing newline.</returns>
-    public static string RenderToolInstructions(IReadOnlyList<ToolDefinition> tools, ChatToolMode? mode, int maxParallelCalls)
+    public static string RenderToolInstructions(IReadOnlyList<ToolDefinition> tools, ChatToolMode? mode, int maxParallelCalls, IReadOnlyCollection<SchemaRelaxation>? relaxations = null)
     {
         ArgumentNullException.ThrowIfNull(tools);
         var text = new StringBuilder();
@@ -30,11 +31,14 @@ internal static class ToolPromptRenderer
             text.Append(line.ToJsonString()).Append('\n');
         }
 
+        AppendRelaxations(text, relaxations, r => $"{r.Owner}: {r.Describe()}");
         text.Append("\nTo call tools, reply with only ").Append(ToolCallFormat.CallMarker)
             .Append(" followed by a JSON array of calls, for example:\n")
             .Append(ToolCallFormat.CallMarker).Append("[{\"name\":\"tool_name\",\"arguments\":{\"parameter\":\"value\"}}]\n")
-            .Append("You may make up to ").Append(maxParallelCalls.ToString(CultureInfo.InvariantCulture))
-            .Append(" calls at once. Each result comes back in a ").Append(ToolCallFormat.ResultOpen).Append(" block; use it to answer the user.\n");
+            .Append(maxParallelCalls == 1
+                ? "Make exactly one call per reply."
+                : $"You may make up to {maxParallelCalls.ToString(CultureInfo.InvariantCulture)} calls at once.")
+            .Append(" Each result comes back in a ").Append(ToolCallFormat.ResultOpen).Append(" block; use it to answer the user.\n");
         text.Append(mode switch
         {
             RequiredChatToolMode { RequiredFunctionName: { } name } => $"You must call the tool '{name}' now.",
@@ -46,15 +50,36 @@ internal static class ToolPromptRenderer
 
     /// <summary>Asks for JSON matching <paramref name="schema"/> (the SDK's guidance options are left out).</summary>
     /// <param name="schema">The response schema from <see cref="ToolGrammarBuilder.BuildResponseSchema"/>.</param>
+    /// <param name="relaxations">Keywords of the schema that the grammar does not enforce; they are listed for the model.</param>
     /// <returns>The text.</returns>
-    public static string RenderResponseFormatInstructions(JsonObject schema)
+    public static string RenderResponseFormatInstructions(JsonObject schema, IReadOnlyCollection<SchemaRelaxation>? relaxations = null)
     {
         ArgumentNullException.ThrowIfNull(schema);
         var shown = (JsonObject)schema.DeepClone();
         shown.Remove("x-guidance");
-        return shown.Count == 1 && shown["type"]?.GetValueKind() == JsonValueKind.String
-            ? $"Respond with only a JSON {shown["type"]!.GetValue<string>()}."
-            : $"Respond with only JSON that matches this JSON Schema:\n{shown.ToJsonString()}";
+        if (shown.Count == 1 && shown["type"]?.GetValueKind() == JsonValueKind.String)
+        {
+            return $"Respond with only a JSON {shown["type"]!.GetValue<string>()}.";
+        }
+
+        var text = new StringBuilder("Respond with only JSON that matches this JSON Schema:\n").Append(shown.ToJsonString());
+        AppendRelaxations(text.Append('\n'), relaxations, r => r.Describe());
+        return text.ToString().TrimEnd('\n');
+    }
+
+    /// <summary>Lists the constraints the grammar leaves to the model, one per line, after a line that says so.</summary>
+    private static void AppendRelaxations(StringBuilder text, IReadOnlyCollection<SchemaRelaxation>? relaxations, Func<SchemaRelaxation, string> describe)
+    {
+        if (relaxations is not { Count: > 0 })
+        {
+            return;
+        }
+
+        text.Append("These parts of the schemas are not checked while you write, so follow them exactly:\n");
+        foreach (var relaxation in relaxations)
+        {
+            text.Append("- ").Append(describe(relaxation)).Append('\n');
+        }
     }
 
     /// <summary>Renders earlier calls as the assistant wrote them: the marker and the JSON array.</summary>

@@ -48,18 +48,41 @@ public sealed class ChatOptionsMapperTests
     [Theory]
     [InlineData(0.5f, null)]
     [InlineData(null, 1.0f)]
-    public void ToSettings_FrequencyOrPresencePenalty_NotSupportedNamingAlternative(float? frequency, float? presence)
+    [InlineData(-0.5f, 2.0f)]
+    public void ToSettings_FrequencyOrPresencePenalty_IgnoredAndListedNamingTheAlternative(float? frequency, float? presence)
     {
-        var ex = Assert.Throws<NotSupportedException>(() =>
-            ChatOptionsMapper.ToSettings(new ChatOptions { FrequencyPenalty = frequency, PresencePenalty = presence }, new Phi3ChatClientOptions()));
-        Assert.Contains(Phi3ChatOptionKeys.RepetitionPenalty, ex.Message);
+        var options = new ChatOptions { FrequencyPenalty = frequency, PresencePenalty = presence };
+
+        var settings = ChatOptionsMapper.ToSettings(options, new Phi3ChatClientOptions());
+
+        Assert.Equal(ChatOptionsMapper.ToSettings(null, new Phi3ChatClientOptions()).GeneratorKey, settings.GeneratorKey);
+        var ignored = ChatOptionsMapper.IgnoredOptions(options).ToList();
+        Assert.Equal(
+            new[] { frequency is null ? null : nameof(ChatOptions.FrequencyPenalty), presence is null ? null : nameof(ChatOptions.PresencePenalty) }.OfType<string>(),
+            ignored.Select(i => i.Option));
+        Assert.All(ignored, i => Assert.Contains(Phi3ChatOptionKeys.RepetitionPenalty, i.Reason, StringComparison.Ordinal));
     }
 
     [Fact]
-    public void ToSettings_ZeroPenalties_Accepted()
+    public void ToSettings_TemperatureOnly_SamplesWithoutTopKLimit()
     {
-        var settings = ChatOptionsMapper.ToSettings(new ChatOptions { FrequencyPenalty = 0, PresencePenalty = 0 }, new Phi3ChatClientOptions());
+        var settings = ChatOptionsMapper.ToSettings(new ChatOptions { Temperature = 0.8f }, new Phi3ChatClientOptions());
+
+        Assert.True(settings.SearchFlags["do_sample"]);
+        Assert.Equal(0.8, settings.SearchNumbers["temperature"], 5);
+
+        // 0 is onnxruntime-genai's "no top-k"; Phi-3's config alone would apply top_k 1 (greedy).
+        Assert.Equal(0, settings.SearchNumbers["top_k"]);
+        Assert.False(settings.SearchNumbers.ContainsKey("top_p"));
+    }
+
+    [Fact]
+    public void ToSettings_ZeroPenalties_AcceptedAndNotReportedAsIgnored()
+    {
+        var options = new ChatOptions { FrequencyPenalty = 0, PresencePenalty = 0 };
+        var settings = ChatOptionsMapper.ToSettings(options, new Phi3ChatClientOptions());
         Assert.False(settings.SearchNumbers.ContainsKey("repetition_penalty"));
+        Assert.Empty(ChatOptionsMapper.IgnoredOptions(options));
     }
 
     [Fact]

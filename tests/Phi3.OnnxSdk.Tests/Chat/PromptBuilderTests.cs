@@ -97,4 +97,16 @@ public sealed class PromptBuilderTests
     [Fact]
     public void Build_EmptyText_RoleAndEndOnly() =>
         Assert.Equal([User, End, Assistant], _builder.Build([new ChatMessage(ChatRole.User, string.Empty)], null));
+
+    [Fact]
+    public void Build_EmptySystemMessages_SkippedAsTheTemplateSkipsThem()
+    {
+        int[] withoutSystem = _builder.Build([new ChatMessage(ChatRole.User, "U")], null);
+
+        Assert.Equal(withoutSystem, _builder.Build([new ChatMessage(ChatRole.System, string.Empty), new ChatMessage(ChatRole.User, "U")], null));
+        Assert.Equal(withoutSystem, _builder.Build([new ChatMessage(ChatRole.System, []), new ChatMessage(ChatRole.User, "U")], null));
+
+        // Whitespace-only text is a system turn in the template too; the role token's rstrip absorbs the whitespace.
+        Assert.Equal([System, End, .. withoutSystem], _builder.Build([new ChatMessage(ChatRole.System, "  "), new ChatMessage(ChatRole.User, "U")], null));
+    }
 }

@@ -81,6 +81,11 @@ public sealed class Phi3ServiceCollectionExtensionsTests : IDisposable
         Assert.Equal(7, longResponse.Usage!.OutputTokenCount);
         Assert.Equal("short-model", shortResponse.ModelId);
         Assert.Equal("long-model", longResponse.ModelId);
+
+        // A key, not ChatOptions.ModelId, chooses the client; the response names the model that ran.
+        var asked = await shortClient.GetResponseAsync("Hi", new ChatOptions { ModelId = "long-model" });
+        Assert.Equal("short-model", asked.ModelId);
+        Assert.Equal(2, asked.Usage!.OutputTokenCount);
     }
 
     [Fact]

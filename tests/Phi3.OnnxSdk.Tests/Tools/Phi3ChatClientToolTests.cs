@@ -131,15 +131,97 @@ public sealed class Phi3ChatClientToolTests : IDisposable
     }
 
     [Fact]
-    public async Task GetResponseAsync_ToolSchemaGuidanceCannotCompile_ThrowsNamingTheTool()
+    public async Task GetResponseAsync_OneToolSchemaGuidanceCannotCompile_OtherToolsStillServed()
     {
         var bad = TestTools.Declare("bad_tool", "Broken.", """{"type":"object","properties":{"x":{"$ref":"#/$defs/missing"}}}""");
+        var uri = AIFunctionFactory.Create(([Url] string address, [DeniedValues("x")] string code) => 0, "open_page");
 
-        var ex = await Assert.ThrowsAsync<Phi3ToolSchemaException>(() => _client.GetResponseAsync("Hi", new ChatOptions { Tools = [TestTools.Add, bad] }));
+        var response = await _client.GetResponseAsync("Add 2 and 3.", new ChatOptions { Tools = [uri, bad, TestTools.Add], ToolMode = ChatToolMode.RequireSpecific("add"), MaxOutputTokens = 60 });
 
-        Assert.Equal("bad_tool", ex.ToolName);
-        Assert.Contains("'bad_tool'", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(ChatFinishReason.ToolCalls, response.FinishReason);
+        var calls = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().ToList();
+        Assert.NotEmpty(calls);
+        Assert.All(calls, call => TestTools.AssertValid(TestTools.AddSchema, TestTools.ToJson(call.Arguments)));
+
+        var auto = await _client.GetResponseAsync("Hi", new ChatOptions { Tools = [uri, bad, TestTools.Add], MaxOutputTokens = 4 });
+        Assert.NotNull(auto.FinishReason);
     }
+
+    [Fact]
+    public async Task GetResponseAsync_AllowMultipleToolCallsFalse_ExactlyOneCallPerTurn()
+    {
+        var counts = new List<(int Single, int Multiple)>();
+        foreach (string prompt in TestTools.Prompts.Take(1))
+        {
+            var single = await _client.GetResponseAsync(prompt, new ChatOptions { Tools = [TestTools.Weather, TestTools.Add], ToolMode = ChatToolMode.RequireAny, AllowMultipleToolCalls = false, MaxOutputTokens = 160 });
+            var multiple = await _client.GetResponseAsync(prompt, new ChatOptions { Tools = [TestTools.Weather, TestTools.Add], ToolMode = ChatToolMode.RequireAny, MaxOutputTokens = 160 });
+            counts.Add((CallsOf(single).Count, CallsOf(multiple).Count));
+            Assert.Equal(ChatFinishReason.ToolCalls, single.FinishReason);
+        }
+
+        Assert.All(counts, c => Assert.Equal(1, c.Single));
+
+        // Without the option the same turns hold several calls, so the limit is what made them single.
+        Assert.True(counts.Any(c => c.Multiple > 1), string.Join(", ", counts));
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_CallCutOffByTokenLimit_NoMarkupInTextAndReported()
+    {
+        var options = new ChatOptions { Tools = [TestTools.Weather], ToolMode = ChatToolMode.RequireAny, MaxOutputTokens = 9 };
+
+        var updates = new List<ChatResponseUpdate>();
+        await foreach (var update in _client.GetStreamingResponseAsync("Weather in Oslo?", options))
+        {
+            updates.Add(update);
+        }
+
+        var response = await _client.GetResponseAsync("Weather in Oslo?", options);
+
+        Assert.Equal(ChatFinishReason.Length, response.FinishReason);
+        Assert.Empty(response.Text);
+        Assert.Empty(CallsOf(response));
+        Assert.StartsWith("<tool_call>[", Assert.IsType<string>(response.AdditionalProperties![Phi3ChatResponseKeys.IncompleteToolCall]), StringComparison.Ordinal);
+        Assert.All(updates, u => Assert.DoesNotContain("<tool", u.Text, StringComparison.Ordinal));
+        Assert.Equal(response.AdditionalProperties[Phi3ChatResponseKeys.IncompleteToolCall], updates[^1].AdditionalProperties![Phi3ChatResponseKeys.IncompleteToolCall]);
+    }
+
+    [Fact]
+    public async Task UseFunctionInvocation_CallCutOffByTokenLimit_InvokesNothingAndReturnsNoMarkup()
+    {
+        int invoked = 0;
+        var weather = AIFunctionFactory.Create((string city) => invoked++, "get_weather");
+        using var client = new ChatClientBuilder(_client).UseFunctionInvocation().Build();
+
+        var response = await client.GetResponseAsync("Weather in Oslo?", new ChatOptions { Tools = [weather], ToolMode = ChatToolMode.RequireAny, MaxOutputTokens = 9 });
+
+        Assert.Equal(0, invoked);
+        Assert.Equal(ChatFinishReason.Length, response.FinishReason);
+        Assert.DoesNotContain("<tool", response.Text, StringComparison.Ordinal);
+        Assert.True(response.AdditionalProperties?.ContainsKey(Phi3ChatResponseKeys.IncompleteToolCall) == true
+            || response.Messages.Any(m => m.AdditionalProperties?.ContainsKey(Phi3ChatResponseKeys.IncompleteToolCall) == true));
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_RelaxedSchemaKeywords_EachLoggedOnceAtDebugLevel()
+    {
+        var logger = new Hub.CapturingLogger();
+        using var client = new Phi3ChatClient(TestModelCache.GetOrBuild("tiny"), new Phi3ChatClientOptions { Logger = logger });
+        var tool = AIFunctionFactory.Create(([Url] string address, [DeniedValues("x")] string code) => 0, "open_page");
+
+        for (int i = 0; i < 3; i++)
+        {
+            await client.GetResponseAsync("Hi", new ChatOptions { Tools = [tool], MaxOutputTokens = 2 });
+        }
+
+        var relaxed = logger.Messages.Where(m => m.Contains("open_page", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, relaxed.Count);
+        Assert.All(relaxed, m => Assert.StartsWith("Debug: ", m, StringComparison.Ordinal));
+        Assert.Single(relaxed, m => m.Contains("\"format\" at '/properties/address'", StringComparison.Ordinal));
+        Assert.Single(relaxed, m => m.Contains("\"not\" at '/properties/code'", StringComparison.Ordinal));
+    }
+
+    private static List<FunctionCallContent> CallsOf(ChatResponse response) => response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().ToList();
 
     [Fact]
     public async Task GetResponseAsync_ToolSchemaNotAnObject_ThrowsNamingTheTool()

@@ -38,6 +38,10 @@ internal static class TestTools
         Assert.True(evaluation.IsValid, $"{instance.GetRawText()} does not match {schema}: {string.Join("; ", errors)}");
     }
 
+    /// <summary>Whether <paramref name="instance"/> is valid for <paramref name="schema"/> by JsonSchema.Net, formats asserted.</summary>
+    public static bool IsValid(string schema, JsonElement instance) =>
+        JsonSchema.FromText(schema).Evaluate(instance, new EvaluationOptions { RequireFormatValidation = true }).IsValid;
+
     public static JsonElement ToJson(IDictionary<string, object?>? arguments) =>
         JsonSerializer.SerializeToElement(arguments, AIJsonUtilities.DefaultOptions);
 }

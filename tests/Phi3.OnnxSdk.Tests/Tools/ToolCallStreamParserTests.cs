@@ -12,8 +12,9 @@ public sealed class ToolCallStreamParserTests
         Assert.Equal(string.Empty, parser.Append("<"));
         Assert.Equal("<b>Hi", parser.Append("b>Hi"));
         Assert.Equal(" there", parser.Append(" there"));
-        Assert.Equal(string.Empty, parser.Complete(out var calls));
+        Assert.Equal(string.Empty, parser.Complete(cutOff: false, out var calls, out var dropped));
         Assert.Empty(calls);
+        Assert.Null(dropped);
     }
 
     [Fact]
@@ -24,17 +25,56 @@ public sealed class ToolCallStreamParserTests
 
         Assert.All(pieces, piece => Assert.Equal(string.Empty, parser.Append(piece)));
 
-        Assert.Equal(string.Empty, parser.Complete(out var calls));
+        Assert.Equal(string.Empty, parser.Complete(cutOff: false, out var calls, out var dropped));
         Assert.Equal("add", Assert.Single(calls).Name);
+        Assert.Null(dropped);
     }
 
-    [Fact]
-    public void Complete_TruncatedCall_ReturnsHeldTextAndNoCalls()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Complete_UnfinishedCall_NoMarkupInTextAndCallReportedAsDropped(bool cutOff)
     {
+        // Cut off by the token limit, or by a stop sequence (which ends the turn without the limit).
         var parser = new ToolCallStreamParser(["add"]);
         parser.Append("<tool_call>[{\"name\":\"ad");
 
-        Assert.Equal("<tool_call>[{\"name\":\"ad", parser.Complete(out var calls));
+        Assert.Equal(string.Empty, parser.Complete(cutOff, out var calls, out var dropped));
         Assert.Empty(calls);
+        Assert.Equal("<tool_call>[{\"name\":\"ad", dropped);
+    }
+
+    [Fact]
+    public void Complete_MarkerStartCutOffByLimit_Dropped()
+    {
+        var parser = new ToolCallStreamParser(["add"]);
+        Assert.Equal(string.Empty, parser.Append(" <tool_c"));
+
+        Assert.Equal(string.Empty, parser.Complete(cutOff: true, out _, out var dropped));
+        Assert.Equal(" <tool_c", dropped);
+    }
+
+    [Fact]
+    public void Complete_MarkerStartEndedByEndToken_IsTheAnswer()
+    {
+        var parser = new ToolCallStreamParser(["add"]);
+        parser.Append("<tool");
+
+        Assert.Equal("<tool", parser.Complete(cutOff: false, out _, out var dropped));
+        Assert.Null(dropped);
+    }
+
+    [Fact]
+    public void Complete_ArgumentsFailTheCheck_CallKeptWithException()
+    {
+        var parser = new ToolCallStreamParser(["add"], (name, arguments) => arguments.GetProperty("a").GetInt32() > 5 ? [$"{name}: /a too big"] : []);
+        parser.Append("<tool_call>[{\"name\":\"add\",\"arguments\":{\"a\":9}},{\"name\":\"add\",\"arguments\":{\"a\":1}}]");
+
+        parser.Complete(cutOff: false, out var calls, out _);
+
+        Assert.Equal(2, calls.Count);
+        var error = Assert.IsType<InvalidOperationException>(calls[0].Exception);
+        Assert.Contains("add: /a too big", error.Message, StringComparison.Ordinal);
+        Assert.Null(calls[1].Exception);
     }
 }

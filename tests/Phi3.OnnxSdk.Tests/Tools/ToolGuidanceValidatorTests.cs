@@ -8,18 +8,31 @@ namespace Phi3.OnnxSdk.Tests.Tools;
 public sealed class ToolGuidanceValidatorTests(SyntheticModelFixture model)
 {
     [Theory]
-    [InlineData("""{"type":"object","properties":{"x":{"$ref":"#/$defs/missing"}}}""", "missing")]
-    [InlineData("""{"type":"object","properties":{"x":{"type":"nonsense"}}}""", "nonsense")]
-    public void EnsureCompiles_SchemaGuidanceCannotCompile_ThrowsNamingTheTool(string schema, string cause)
+    [InlineData("""{"type":"object","properties":{"x":{"$ref":"#/$defs/missing"}}}""", "AnyObject", "missing")]
+    [InlineData("""{"type":"object","properties":{"x":{"type":"nonsense"}}}""", "AnyObject", "nonsense")]
+    [InlineData("""{"type":"object","properties":{"x":{"type":"string","pattern":"[unclosed","maxLength":4}}}""", "WithoutPatterns", "unclosed")]
+    [InlineData("""{"type":"object","properties":{"m":{"type":"object","patternProperties":{"^a":{"type":"integer"},"^ab":{"type":"string"}}}}}""", "AnyObject", "disjoint")]
+    public void EnsureCompiles_ToolSchemaGuidanceCannotCompile_RelaxesOnlyThatTool(string schema, string fallbackName, string cause)
     {
+        var expected = Enum.Parse<ToolSchemaFallback>(fallbackName);
         var bad = TestTools.Declare("bad_tool", "Broken.", schema);
         var plan = ToolCallingPlan.Create(new ChatOptions { Tools = [TestTools.Weather, bad] });
 
-        var ex = Assert.Throws<Phi3ToolSchemaException>(() => ToolGuidanceValidator.EnsureCompiles(model.Model, plan));
+        var compiled = ToolGuidanceValidator.EnsureCompiles(model.Model, plan, out var fallbacks);
 
-        Assert.Equal("bad_tool", ex.ToolName);
-        Assert.Contains("'bad_tool'", ex.Message, StringComparison.Ordinal);
-        Assert.Contains(cause, ex.Message, StringComparison.Ordinal);
+        var (tool, fallback, error) = Assert.Single(fallbacks);
+        Assert.Equal(("bad_tool", expected), (tool, fallback));
+        Assert.Contains(cause, error, StringComparison.Ordinal);
+        Assert.Equal(expected, compiled.Callable.Single(t => t.Name == "bad_tool").Fallback);
+        Assert.Equal(ToolSchemaFallback.Full, compiled.Callable.Single(t => t.Name == "get_weather").Fallback);
+        Assert.Contains(TestTools.WeatherSchema.Trim()[..20], compiled.SystemAddition, StringComparison.Ordinal);
+        Assert.Contains(compiled.Relaxations, r => r.Owner == "bad_tool");
+        Assert.DoesNotContain(compiled.Relaxations, r => r.Owner == "get_weather");
+
+        // The same request again is answered from what was learnt, with the same outcome.
+        var again = ToolGuidanceValidator.EnsureCompiles(model.Model, ToolCallingPlan.Create(new ChatOptions { Tools = [TestTools.Weather, bad] }), out var remembered);
+        Assert.Equal(compiled.Guidance, again.Guidance);
+        Assert.Equal(fallbacks, remembered);
     }
 
     [Fact]
@@ -28,19 +41,20 @@ public sealed class ToolGuidanceValidatorTests(SyntheticModelFixture model)
         var format = ChatResponseFormat.ForJsonSchema(JsonDocument.Parse("""{"type":"object","properties":{"x":{"type":"nonsense"}}}""").RootElement);
         var plan = ToolCallingPlan.Create(new ChatOptions { Tools = [TestTools.Weather], ResponseFormat = format });
 
-        var ex = Assert.Throws<Phi3ToolSchemaException>(() => ToolGuidanceValidator.EnsureCompiles(model.Model, plan));
+        var ex = Assert.Throws<Phi3ToolSchemaException>(() => ToolGuidanceValidator.EnsureCompiles(model.Model, plan, out _));
 
         Assert.Null(ex.ToolName);
         Assert.Contains("response-format", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void EnsureCompiles_ValidTools_DoesNotThrow()
+    public void EnsureCompiles_ValidTools_SamePlanNoFallbacks()
     {
         var plan = ToolCallingPlan.Create(new ChatOptions { Tools = [TestTools.Weather, TestTools.Add, AIFunctionFactory.Create((string city, int days) => city, "forecast")] });
 
-        var ex = Record.Exception(() => ToolGuidanceValidator.EnsureCompiles(model.Model, plan));
+        var compiled = ToolGuidanceValidator.EnsureCompiles(model.Model, plan, out var fallbacks);
 
-        Assert.Null(ex);
+        Assert.Same(plan, compiled);
+        Assert.Empty(fallbacks);
     }
 }

@@ -1,0 +1,17 @@
+namespace Phi3.OnnxSdk;
+
+/// <summary>
+/// Keys that <see cref="Phi3ChatClient"/> sets in <see cref="Microsoft.Extensions.AI.ChatResponseUpdate.AdditionalProperties"/>
+/// and <see cref="Microsoft.Extensions.AI.ChatResponse.AdditionalProperties"/>.
+/// </summary>
+public static class Phi3ChatResponseKeys
+{
+    /// <summary>
+    /// Set when the answer started a tool call that did not finish (cut off by <c>MaxOutputTokens</c>, the context, or a
+    /// stop sequence): the value is the unfinished call text (<see cref="string"/>), which is left out of the answer's
+    /// text and never becomes a <see cref="Microsoft.Extensions.AI.FunctionCallContent"/>. The finish reason says
+    /// why the turn ended (<see cref="Microsoft.Extensions.AI.ChatFinishReason.Length"/> for the token limit).
+    /// Raise the limit, or lower what the call may hold, and send the request again.
+    /// </summary>
+    public const string IncompleteToolCall = "phi3.incomplete_tool_call";
+}
