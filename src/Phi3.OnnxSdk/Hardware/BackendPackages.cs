@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Phi3.OnnxSdk.Hardware;
 
 /// <summary>
@@ -24,15 +26,36 @@ internal static class BackendPackages
     /// <summary>Returns the exception for an app whose onnxruntime-genai native library does not load.</summary>
     /// <param name="modelPath">The model being loaded.</param>
     /// <param name="inner">The loader's failure.</param>
-    public static Phi3ModelException NativeMissing(string modelPath, Exception inner) => new(
+    private static Phi3ModelException NativeMissing(string modelPath, Exception inner) => new(
         modelPath,
         "The onnxruntime-genai native library could not be loaded, so no model can run. Phi3.OnnxSdk carries no native " +
         $"runtime: add exactly one backend package to the app, {Cpu} (CPU), {Cuda} (NVIDIA GPUs) or {DirectML} " +
         $"(DirectX 12 GPUs on Windows), for example 'dotnet add package {Cpu} --prerelease'. Loader: {inner.Message}",
         inner);
 
-    /// <summary>Returns whether <paramref name="exception"/> is the loader failing to find or bind the genai library.</summary>
-    /// <param name="exception">A failure of the first onnxruntime-genai call.</param>
-    public static bool IsNativeMissing(Exception exception) =>
-        exception is DllNotFoundException || exception is TypeInitializationException { InnerException: DllNotFoundException };
+    /// <summary>
+    /// Loads the onnxruntime-genai native library the way its P/Invokes do, before the first of them, so that an app
+    /// without a backend package gets <see cref="NativeMissing"/> instead of a <see cref="DllNotFoundException"/>.
+    /// </summary>
+    /// <param name="modelPath">The model about to be loaded, for the exception.</param>
+    /// <exception cref="Phi3ModelException">The library cannot be loaded.</exception>
+    public static void EnsureNativeLoads(string modelPath)
+    {
+        if (s_nativeLoaded)
+        {
+            return;
+        }
+
+        try
+        {
+            NativeLibrary.Load("onnxruntime-genai", typeof(Microsoft.ML.OnnxRuntimeGenAI.Model).Assembly, searchPath: null);
+            s_nativeLoaded = true;
+        }
+        catch (DllNotFoundException ex)
+        {
+            throw NativeMissing(modelPath, ex);
+        }
+    }
+
+    private static volatile bool s_nativeLoaded;
 }

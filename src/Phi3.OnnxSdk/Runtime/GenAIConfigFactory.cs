@@ -74,17 +74,9 @@ public static class GenAIConfigFactory
         IReadOnlyDictionary<string, string>? providerOptions = null)
     {
         var plan = Plan(modelDirectory, provider, catalogOptions, providerOptions);
-        Config config;
-        try
-        {
-            config = new Config(Path.GetFullPath(modelDirectory));
-        }
-        catch (Exception ex) when (BackendPackages.IsNativeMissing(ex))
-        {
-            // The first native call of a provisioned load: an app without a backend package fails here.
-            throw BackendPackages.NativeMissing(Path.GetFullPath(modelDirectory), ex);
-        }
-
+        // The first native call of a provisioned load: an app without a backend package fails here, with the packages to add.
+        BackendPackages.EnsureNativeLoads(Path.GetFullPath(modelDirectory));
+        var config = new Config(Path.GetFullPath(modelDirectory));
         try
         {
             // The same load settings a plain folder load gets (threads), before the providers are set.

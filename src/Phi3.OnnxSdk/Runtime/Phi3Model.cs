@@ -286,15 +286,9 @@ public sealed class Phi3Model : IDisposable
         // One OgaHandle for the process lifetime lets onnxruntime-genai shut down cleanly at exit.
         lock (s_handleGate)
         {
-            try
-            {
-                s_handle ??= new OgaHandle();
-            }
-            catch (Exception ex) when (BackendPackages.IsNativeMissing(ex))
-            {
-                // The first native call: an app without a backend package fails here.
-                throw BackendPackages.NativeMissing(modelPath, ex);
-            }
+            // The first native call: an app without a backend package fails here, with the packages to add.
+            BackendPackages.EnsureNativeLoads(modelPath);
+            s_handle ??= new OgaHandle();
         }
     }
 }

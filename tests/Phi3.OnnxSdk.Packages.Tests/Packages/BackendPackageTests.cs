@@ -27,7 +27,7 @@ public sealed class BackendPackageTests(PackedFeed feed)
         if (id != "Phi3.OnnxSdk")
         {
             // A backend is the core plus its native build, nothing else; the same version of the core.
-            Assert.Equal(["Phi3.OnnxSdk", genai], dependencies.Keys.Order());
+            Assert.Equal(new[] { "Phi3.OnnxSdk", genai }.Order(), dependencies.Keys.Order());
             Assert.Equal($"[{feed.Version}]", dependencies["Phi3.OnnxSdk"]);
         }
     }
