@@ -23,13 +23,10 @@ internal sealed class GenerationOptions
     public void AddTo(Command command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        command.Options.Add(System);
-        command.Options.Add(MaxTokens);
-        command.Options.Add(Temperature);
-        command.Options.Add(TopP);
-        command.Options.Add(TopK);
-        command.Options.Add(Seed);
-        command.Options.Add(NoStats);
+        foreach (Option option in (Option[])[System, MaxTokens, Temperature, TopP, TopK, Seed, NoStats])
+        {
+            command.Options.Add(option);
+        }
     }
 
     /// <summary>Returns the client defaults the parsed command line describes.</summary>

@@ -60,18 +60,12 @@ internal sealed class ModelOptions
             command.Options.Add(ModelPath);
         }
 
-        command.Options.Add(Model);
-        command.Options.Add(Variant);
-        command.Options.Add(Provider);
-        command.Options.Add(Prefer);
-        command.Options.Add(Assume);
+        foreach (Option option in (Option[])[Model, Variant, Provider, Prefer, Assume, CacheDir, Offline, VerifyCache, CopyFiles, NoDirectIO, Catalog])
+        {
+            command.Options.Add(option);
+        }
+
         Assume.Hidden = !plan;
-        command.Options.Add(CacheDir);
-        command.Options.Add(Offline);
-        command.Options.Add(VerifyCache);
-        command.Options.Add(CopyFiles);
-        command.Options.Add(NoDirectIO);
-        command.Options.Add(Catalog);
         if (!plan)
         {
             command.Validators.Add(result =>
