@@ -8,13 +8,13 @@ namespace Phi3.OnnxSdk.Cli;
 internal sealed class InterruptHandler : IDisposable
 {
     private readonly object _gate = new();
-    private readonly TextWriter _error;
+    private readonly CliConsole _console;
     private CancellationTokenSource? _current;
     private bool _armed;
 
-    public InterruptHandler(TextWriter error)
+    public InterruptHandler(CliConsole console)
     {
-        _error = error;
+        _console = console;
         Console.CancelKeyPress += OnCancelKeyPress;
     }
 
@@ -77,8 +77,8 @@ internal sealed class InterruptHandler : IDisposable
             {
                 e.Cancel = true;
                 _armed = true;
-                _error.WriteLine();
-                _error.WriteLine(ConsoleStyle.Dim("(Ctrl+C again or /exit to quit)"));
+                _console.Error.WriteLine();
+                _console.Note("(Ctrl+C again or /exit to quit)");
                 return;
             }
 

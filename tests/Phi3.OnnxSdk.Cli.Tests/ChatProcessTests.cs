@@ -12,22 +12,38 @@ public sealed class ChatProcessTests
     private static readonly string s_model = TestModelCache.GetOrBuild("tiny");
 
     private static Task<Phi3Result> OneShotAsync(string question, params string[] extra) =>
-        Phi3Process.RunAsync(string.Empty, ["--model-path", s_model, "--max-tokens", Tokens, .. extra, question]);
+        Phi3Process.RunAsync(string.Empty, ["chat", "--model-path", s_model, "--max-tokens", Tokens, .. extra, question]);
 
     private static Task<Phi3Result> ChatAsync(string stdin) =>
-        Phi3Process.RunAsync(stdin, "--model-path", s_model, "--max-tokens", Tokens);
+        Phi3Process.RunAsync(stdin, "chat", "--model-path", s_model, "--max-tokens", Tokens);
 
     [Fact]
-    public async Task OneShot_Question_PrintsAnswerOnStdoutAndStatsOnStderr()
+    public async Task OneShot_Question_PrintsAnswerOnStdoutAndStatsAndTheTokenLimitOnStderr()
     {
         var result = await OneShotAsync("Hello");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.EndsWith("\n", result.Stdout);
         Assert.True(result.Stdout.Trim().Length > 0, result.ToString());
-        var stats = Assert.Single(result.StderrLines);
+        Assert.Equal(
+            ["(the answer stopped at the limit of 12 tokens; --max-tokens raises it)"],
+            result.StderrLines.Where(l => !l.StartsWith('[')));
+        var stats = Assert.Single(result.StderrLines, l => l.StartsWith('['));
         Assert.Matches(@"^\[first token \d+\.\d\d s · 12 tokens in \d+\.\d\d s · \d+\.\d tokens/s\]$", stats);
         Assert.Equal(result.Stdout, (await OneShotAsync("Hello")).Stdout);
+    }
+
+    [Fact]
+    public async Task Piped_LineEndingInBackslash_ContinuesTheMessage()
+    {
+        string joined = (await OneShotAsync("line one\nline two")).Stdout;
+        string first = (await OneShotAsync("line one")).Stdout;
+
+        var result = await ChatAsync("line one\\\nline two\n");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(joined, result.Stdout);
+        Assert.NotEqual(first, joined);
     }
 
     [Fact]
@@ -45,6 +61,7 @@ public sealed class ChatProcessTests
         Assert.True(second.Trim().Length > 0, result.ToString());
         Assert.NotEqual(howAreYouAlone, second);
         Assert.Equal(2, result.StderrLines.Count(l => l.Contains("tokens/s", StringComparison.Ordinal)));
+        Assert.Contains($"Loaded {s_model} in ", result.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -76,8 +93,9 @@ public sealed class ChatProcessTests
     [Fact]
     public async Task CtrlC_WhileAnswering_StopsTheAnswerAndTheAppAnswersTheNextLine()
     {
-        // A long answer (thousands of tokens) so that there is something to stop.
-        using var phi3 = Phi3Process.Start("--model-path", s_model, "--max-tokens", "4000");
+        // A long answer (seconds) so that there is something to stop, short enough that the full one ends well
+        // inside the time-out on a busy machine.
+        using var phi3 = Phi3Process.Start("chat", "--model-path", s_model, "--max-tokens", "400");
         await phi3.WriteAsync("Hello\n");
         await phi3.WaitUntilAsync((stdout, _) => stdout.Length > 0, "the answer to start streaming");
 
@@ -106,12 +124,25 @@ public sealed class ChatProcessTests
     {
         string missing = Path.Combine(Path.GetTempPath(), $"phi3-no-model-{Guid.NewGuid():N}");
 
-        var result = await Phi3Process.RunAsync(string.Empty, "--model-path", missing, "Hello");
+        var result = await Phi3Process.RunAsync(string.Empty, "chat", "--model-path", missing, "Hello");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Equal(string.Empty, result.Stdout);
         string line = Assert.Single(result.StderrLines);
         Assert.StartsWith("phi3: ", line);
         Assert.Contains(missing, line, StringComparison.Ordinal);
+        Assert.Contains("does not exist", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ModelPathToAFile_IsCalledAFile_ExitCode1()
+    {
+        string file = Path.Combine(s_model, "model.onnx");
+
+        var result = await Phi3Process.RunAsync(string.Empty, "chat", "--model-path", file, "Hello");
+
+        Assert.Equal(1, result.ExitCode);
+        string line = Assert.Single(result.StderrLines);
+        Assert.Equal($"phi3: '{file}' is a file; a model path is the folder that holds genai_config.json, the ONNX files and the tokenizer.", line);
     }
 }

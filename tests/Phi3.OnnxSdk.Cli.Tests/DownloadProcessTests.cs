@@ -31,7 +31,7 @@ public sealed class DownloadProcessTests
         Assert.Contains("100%", result.Stderr, StringComparison.Ordinal);
 
         // Offline now: the chat resolves the same entry and loads it from the cache.
-        var answer = await Phi3Process.RunAsync(string.Empty, "--catalog", catalog, "--cache-dir", cache, "--offline", "-n", "3", "Hello");
+        var answer = await Phi3Process.RunAsync(string.Empty, "chat", "--catalog", catalog, "--cache-dir", cache, "--offline", "-n", "3", "Hello");
         Assert.True(answer.ExitCode == 0, answer.ToString());
         Assert.NotEmpty(answer.Stdout.Trim());
     }
@@ -52,13 +52,33 @@ public sealed class DownloadProcessTests
         // No --offline: the hub is simply gone, as on a train. The cached copy answers, and the user is told why.
         var closed = FakeHub.ClosedEndpoint();
         var gone = new Dictionary<string, string?> { ["HF_ENDPOINT"] = closed.ToString(), ["HF_HUB_OFFLINE"] = null };
-        var answer = await Phi3Process.RunAsync(gone, string.Empty, "--catalog", catalog, "--cache-dir", cache, "-n", "3", "Hello");
+        var answer = await Phi3Process.RunAsync(gone, string.Empty, "chat", "--catalog", catalog, "--cache-dir", cache, "-n", "3", "Hello");
 
         Assert.True(answer.ExitCode == 0, answer.ToString());
         Assert.NotEmpty(answer.Stdout.Trim());
         Assert.Contains("warning: ", answer.Stderr, StringComparison.Ordinal);
         Assert.Contains("could not be reached", answer.Stderr, StringComparison.Ordinal);
         Assert.Contains(closed.ToString(), answer.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Chat_HubNameDoesNotResolveAndNothingIsCached_FailsAtOnceNamingTheOfflineWays()
+    {
+        await using var hub = new FakeHub();
+        using var setup = new HubCatalogFolder(hub, RepoId, Subfolder);
+
+        // Not this hub: an unresolvable host (the .invalid domain never resolves), no --offline, an empty cache: the first run of a
+        // newcomer on a train. phi3 must neither retry the hub nor stay silent about the ways to run offline.
+        var noNetwork = new Dictionary<string, string?> { ["HF_ENDPOINT"] = "http://phi3-hub.invalid", ["HF_HUB_OFFLINE"] = null };
+        var result = await Phi3Process.RunAsync(noNetwork, string.Empty, "chat", "--catalog", setup.Catalog, "--cache-dir", setup.Cache, "Hello");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        string line = Assert.Single(result.StderrLines, l => l.StartsWith("phi3: ", StringComparison.Ordinal));
+        Assert.Contains("the Hugging Face hub (phi3-hub.invalid) cannot be reached", line, StringComparison.Ordinal);
+        Assert.Contains("--model-path <folder>", line, StringComparison.Ordinal);
+        Assert.Contains("--offline --cache-dir <folder>", line, StringComparison.Ordinal);
+        Assert.Contains("'phi3 synthetic <folder>'", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("retry", result.Stderr, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

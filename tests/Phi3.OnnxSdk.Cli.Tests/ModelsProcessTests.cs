@@ -33,6 +33,32 @@ public sealed class ModelsProcessTests
     }
 
     [Fact]
+    public async Task Models_NothingFits_GivesOneReasonPerLine()
+    {
+        var result = await Phi3Process.RunAsync(string.Empty, "models", "--assume", "cpu:4GB");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var lines = result.Stdout.Split('\n');
+        int because = Array.FindIndex(lines, l => l.StartsWith("  because: ", StringComparison.Ordinal));
+        Assert.True(because > 0, result.Stdout);
+        Assert.Equal("Pick: none", lines[because - 1]);
+        Assert.Equal("  because: No variant of phi-3-mini-128k-instruct can run on this machine:", lines[because]);
+        Assert.Equal("           cpu-int4-rtn-block-32-acc-level-4: needs about 6.3 GB RAM, the machine has 4.0 GB", lines[because + 1]);
+        Assert.All(lines, l => Assert.True(l.Length <= 160, $"a {l.Length}-character line: {l}"));
+    }
+
+    [Fact]
+    public async Task Models_Pick_GivesEachClauseOfTheReasonItsOwnLine()
+    {
+        var result = await Phi3Process.RunAsync(string.Empty, "models", "--assume", "cuda:24GB");
+
+        var lines = result.Stdout.Split('\n');
+        int because = Array.FindIndex(lines, l => l.StartsWith("  because: ", StringComparison.Ordinal));
+        Assert.Equal("  because: runs on the assumed NVIDIA GPU (compute capability 8.9)", lines[because]);
+        Assert.Equal("           needs about 9.5 GB VRAM, the GPU has 24.0 GB", lines[because + 1]);
+    }
+
+    [Fact]
     public async Task Models_OneFamily_ListsOnlyIt()
     {
         var result = await Phi3Process.RunAsync(string.Empty, "models", "--assume", "cpu:16GB", "--model", "phi3-mini-4k");

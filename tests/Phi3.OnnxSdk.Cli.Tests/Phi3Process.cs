@@ -17,9 +17,9 @@ internal sealed class Phi3Process : IDisposable
     private readonly Task _stdoutPump;
     private readonly Task _stderrPump;
 
-    private Phi3Process(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null)
+    private Phi3Process(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, bool terminal = false)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(terminal ? ScriptProgram : "dotnet")
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -30,10 +30,22 @@ internal sealed class Phi3Process : IDisposable
             StandardErrorEncoding = Encoding.UTF8,
             WorkingDirectory = AppContext.BaseDirectory,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "phi3.dll"));
-        foreach (string arg in args)
+        string[] command = ["dotnet", Path.Combine(AppContext.BaseDirectory, "phi3.dll"), .. args];
+        if (terminal)
         {
-            start.ArgumentList.Add(arg);
+            // script(1) runs phi3 on a pseudo-terminal of 120x40 and copies what it draws, escape codes and all, to
+            // stdout; what the test writes to stdin arrives as typed keys.
+            foreach (string arg in (string[])["-qfec", $"stty cols 120 rows 40; exec {string.Join(' ', command.Select(Quote))}", "/dev/null"])
+            {
+                start.ArgumentList.Add(arg);
+            }
+        }
+        else
+        {
+            foreach (string arg in command[1..])
+            {
+                start.ArgumentList.Add(arg);
+            }
         }
 
         // The resolver reads PHI3_*; the tests must not depend on the machine's settings, and must never download.
@@ -41,7 +53,16 @@ internal sealed class Phi3Process : IDisposable
         start.Environment.Remove("PHI3_PROVIDER");
         start.Environment.Remove("PHI3_VARIANT");
         start.Environment["HF_HUB_OFFLINE"] = "1";
-        start.Environment["NO_COLOR"] = "1";
+        if (terminal)
+        {
+            start.Environment.Remove("NO_COLOR");
+            start.Environment["TERM"] = "xterm-256color";
+        }
+        else
+        {
+            start.Environment["NO_COLOR"] = "1";
+        }
+
         foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
         {
             if (value is null)
@@ -59,7 +80,12 @@ internal sealed class Phi3Process : IDisposable
         _stderrPump = PumpAsync(_process.StandardError, _stderr);
     }
 
+    private const string ScriptProgram = "/usr/bin/script";
+
     public int Id => _process.Id;
+
+    /// <summary>Gets stdout without terminal escape codes and carriage returns: the text a terminal showed, line by line.</summary>
+    public string Screen => Terminal.Strip(Stdout);
 
     public bool HasExited => _process.HasExited;
 
@@ -86,6 +112,13 @@ internal sealed class Phi3Process : IDisposable
     }
 
     public static Phi3Process Start(params string[] args) => new(args);
+
+    /// <summary>Starts phi3 on a pseudo-terminal (a person's view: colours, line editing, live progress); stdout is what the terminal shows.</summary>
+    public static Phi3Process StartInTerminal(IReadOnlyDictionary<string, string?> environment, params string[] args)
+    {
+        Assert.True(File.Exists(ScriptProgram), $"{ScriptProgram} (util-linux's script, which gives phi3 a pseudo-terminal) is missing: apt-get install bsdutils");
+        return new(args, environment, terminal: true);
+    }
 
     /// <summary>Starts phi3 with <paramref name="environment"/> laid over the test defaults (a null value removes a variable).</summary>
     public static Phi3Process Start(IReadOnlyDictionary<string, string?> environment, params string[] args) => new(args, environment);
@@ -160,6 +193,8 @@ internal sealed class Phi3Process : IDisposable
 
         _process.Dispose();
     }
+
+    private static string Quote(string arg) => $"'{arg.Replace("'", "'\\''", StringComparison.Ordinal)}'";
 
     private static async Task PumpAsync(StreamReader reader, StringBuilder into)
     {

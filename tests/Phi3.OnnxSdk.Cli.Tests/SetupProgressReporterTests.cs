@@ -29,7 +29,7 @@ public sealed class SetupProgressReporterTests
     public void Report_Redirected_PrintsALineEveryTenPercentAndOnceWhenDone()
     {
         using var error = new StringWriter();
-        var reporter = new SetupProgressReporter(error, terminal: false);
+        var reporter = new SetupProgressReporter(new CliConsole(TextReader.Null, TextWriter.Null, error, false, false, errorIsTerminal: false));
 
         reporter.Report(new Phi3SetupProgress(Phi3SetupStage.Downloading, "Fetching x"));
         foreach (long mb in new long[] { 0, 10, 150, 160, 1_000, 1_980, 2_000 })

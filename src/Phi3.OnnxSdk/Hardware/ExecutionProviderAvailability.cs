@@ -9,8 +9,8 @@ public sealed record ExecutionProviderAvailability
     /// <summary>Gets availability for a process with the CPU build only.</summary>
     public static ExecutionProviderAvailability CpuOnly { get; } = new()
     {
-        CudaDetail = "the CUDA build of onnxruntime-genai is not installed; build with -p:Phi3Runtime=Cuda",
-        DirectMLDetail = "the DirectML build of onnxruntime-genai is not installed; build with -p:Phi3Runtime=DirectML",
+        CudaDetail = $"the CUDA build of onnxruntime-genai is not installed; {BackendPackages.AddCuda}",
+        DirectMLDetail = $"the DirectML build of onnxruntime-genai is not installed; {BackendPackages.AddDirectML}",
     };
 
     /// <summary>Gets a value indicating whether the CUDA provider (genai CUDA add-on and ONNX Runtime CUDA provider) can load.</summary>

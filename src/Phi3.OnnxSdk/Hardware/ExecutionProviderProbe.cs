@@ -32,7 +32,7 @@ internal static class ExecutionProviderProbe
             if (addOn is null || provider is null)
             {
                 var missing = string.Join(" and ", new[] { addOn is null ? addOnName : null, provider is null ? providerName : null }.OfType<string>());
-                (cuda, cudaDetail) = (false, $"{missing} not found ({where}); build with -p:Phi3Runtime=Cuda");
+                (cuda, cudaDetail) = (false, $"{missing} not found ({where}); {BackendPackages.AddCuda}");
             }
             else if (TryLoad(addOn, out var error))
             {
@@ -57,7 +57,7 @@ internal static class ExecutionProviderProbe
         }
         else
         {
-            (directML, directMLDetail) = (false, $"DirectML.dll not found beside the application ({where}); build with -p:Phi3Runtime=DirectML");
+            (directML, directMLDetail) = (false, $"DirectML.dll not found beside the application ({where}); {BackendPackages.AddDirectML}");
         }
 
         if (genai is null)

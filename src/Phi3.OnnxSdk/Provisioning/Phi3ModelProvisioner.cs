@@ -94,15 +94,34 @@ public static class Phi3ModelProvisioner
         CancellationToken cancellationToken = default)
     {
         options ??= new Phi3Options();
-        logger ??= NullLogger.Instance;
         var prepared = await PrepareAsync(options, progress, logger, hardwareProbe, cancellationToken).ConfigureAwait(false);
-        return await LoadPreparedAsync(prepared, options, progress, logger, cancellationToken).ConfigureAwait(false);
+        return await LoadChatClientAsync(prepared, options, progress, logger, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Loads a prepared model and returns a client that owns it.</summary>
-    internal static async Task<Phi3ChatClient> LoadPreparedAsync(
-        Phi3PreparedModel prepared, Phi3Options options, IProgress<Phi3SetupProgress>? progress, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>
+    /// Loads a model that <see cref="PrepareAsync"/> returned and returns a client that owns it: the second half of
+    /// <see cref="CreateChatClientAsync(Phi3Options?, IProgress{Phi3SetupProgress}?, ILogger?, IHardwareProbe?, CancellationToken)"/>,
+    /// for callers that time or report the download and the load apart.
+    /// </summary>
+    /// <param name="prepared">The prepared folder and the resolver's choice.</param>
+    /// <param name="options">The options <paramref name="prepared"/> came from (the provider and client defaults); <see langword="null"/> for the defaults.</param>
+    /// <param name="progress">Receives the loading and ready steps; may be <see langword="null"/>.</param>
+    /// <param name="logger">Receives the load time; may be <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels waiting for the load.</param>
+    /// <returns>A client the caller disposes.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="prepared"/> is <see langword="null"/>.</exception>
+    /// <exception cref="Phi3ModelException">The model folder or a file in it is missing or damaged, the provider cannot load it, or the app has no backend package.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static async Task<Phi3ChatClient> LoadChatClientAsync(
+        Phi3PreparedModel prepared,
+        Phi3Options? options = null,
+        IProgress<Phi3SetupProgress>? progress = null,
+        ILogger? logger = null,
+        CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(prepared);
+        options ??= new Phi3Options();
+        logger ??= NullLogger.Instance;
         progress?.Report(new Phi3SetupProgress(Phi3SetupStage.Loading, $"Loading {prepared.Folder}"));
         var stopwatch = Stopwatch.StartNew();
         var model = await Task.Run(() => Load(prepared, options), cancellationToken).ConfigureAwait(false);
@@ -186,7 +205,7 @@ public static class Phi3ModelProvisioner
         var prepared = placement.Local is { } resolution
             ? await PrepareResolvedAsync(resolution, options, progress, logger, cancellationToken).ConfigureAwait(false)
             : await PrepareAsync(options, progress, logger, hardwareProbe, cancellationToken).ConfigureAwait(false);
-        return (await LoadPreparedAsync(prepared, options, progress, logger, cancellationToken).ConfigureAwait(false), placement);
+        return (await LoadChatClientAsync(prepared, options, progress, logger, cancellationToken).ConfigureAwait(false), placement);
     }
 
     private static PlacementRequest PlacementRequestOf(Phi3Options options) => new()

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.ML.OnnxRuntimeGenAI;
 using Phi3.OnnxSdk.Catalog;
+using Phi3.OnnxSdk.Hardware;
 using Phi3.OnnxSdk.Resolution;
 
 namespace Phi3.OnnxSdk.Runtime;
@@ -29,6 +30,7 @@ public static class GenAIConfigFactory
     /// <exception cref="FileNotFoundException">The folder has no genai_config.json.</exception>
     /// <exception cref="InvalidDataException">genai_config.json is not valid JSON.</exception>
     /// <exception cref="OnnxRuntimeGenAIException">onnxruntime-genai rejected the config or a provider setting.</exception>
+    /// <exception cref="Phi3ModelException">The onnxruntime-genai native library is missing (the app has no backend package).</exception>
     public static Config Create(string modelDirectory, VariantResolution resolution, IReadOnlyDictionary<string, string>? providerOptions = null)
     {
         ArgumentNullException.ThrowIfNull(resolution);
@@ -46,6 +48,7 @@ public static class GenAIConfigFactory
     /// <exception cref="FileNotFoundException">The folder has no genai_config.json.</exception>
     /// <exception cref="InvalidDataException">genai_config.json is not valid JSON.</exception>
     /// <exception cref="OnnxRuntimeGenAIException">onnxruntime-genai rejected the config or a provider setting.</exception>
+    /// <exception cref="Phi3ModelException">The onnxruntime-genai native library is missing (the app has no backend package).</exception>
     public static Config Create(string modelDirectory, ModelVariant variant, IReadOnlyDictionary<string, string>? providerOptions = null)
     {
         ArgumentNullException.ThrowIfNull(variant);
@@ -63,6 +66,7 @@ public static class GenAIConfigFactory
     /// <exception cref="FileNotFoundException">The folder has no genai_config.json.</exception>
     /// <exception cref="InvalidDataException">genai_config.json is not valid JSON.</exception>
     /// <exception cref="OnnxRuntimeGenAIException">onnxruntime-genai rejected the config or a provider setting.</exception>
+    /// <exception cref="Phi3ModelException">The onnxruntime-genai native library is missing (the app has no backend package).</exception>
     public static Config Create(
         string modelDirectory,
         ExecutionProvider provider,
@@ -70,6 +74,8 @@ public static class GenAIConfigFactory
         IReadOnlyDictionary<string, string>? providerOptions = null)
     {
         var plan = Plan(modelDirectory, provider, catalogOptions, providerOptions);
+        // The first native call of a provisioned load: an app without a backend package fails here, with the packages to add.
+        BackendPackages.EnsureNativeLoads(Path.GetFullPath(modelDirectory));
         var config = new Config(Path.GetFullPath(modelDirectory));
         try
         {

@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntimeGenAI;
+using Phi3.OnnxSdk.Hardware;
 using Phi3.OnnxSdk.Runtime;
 using Phi3.OnnxSdk.Runtime.Native;
 
@@ -46,7 +47,7 @@ public sealed class Phi3Model : IDisposable
     /// <param name="modelPath">The folder holding genai_config.json, the ONNX files and the tokenizer.</param>
     /// <exception cref="ArgumentNullException"><paramref name="modelPath"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="modelPath"/> is empty.</exception>
-    /// <exception cref="Phi3ModelException">The folder or a file is missing or damaged, or onnxruntime-genai refused the model.</exception>
+    /// <exception cref="Phi3ModelException">The folder or a file is missing or damaged, onnxruntime-genai refused the model, or its native library is missing (no backend package).</exception>
     public Phi3Model(string modelPath)
         : this(config: null, modelPath)
     {
@@ -61,7 +62,7 @@ public sealed class Phi3Model : IDisposable
     /// <param name="config">The config to build the native model from.</param>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException"><paramref name="modelPath"/> is empty.</exception>
-    /// <exception cref="Phi3ModelException">The folder or a file is missing or damaged, or onnxruntime-genai refused the model.</exception>
+    /// <exception cref="Phi3ModelException">The folder or a file is missing or damaged, onnxruntime-genai refused the model, or its native library is missing (no backend package).</exception>
     public Phi3Model(string modelPath, Config config)
         : this(config ?? throw new ArgumentNullException(nameof(config)), modelPath)
     {
@@ -80,7 +81,7 @@ public sealed class Phi3Model : IDisposable
         SpecialTokens = SpecialTokenText.From(tokenizer);
         ByteTokenIds = tokenizer.ByteTokenIds;
 
-        EnsureHandle();
+        EnsureHandle(ModelPath);
         try
         {
             if (config is null)
@@ -279,6 +280,11 @@ public sealed class Phi3Model : IDisposable
 
     private static (GenAIModelSettings Settings, TokenizerFiles Tokenizer, OnnxGraphInfo? Graph) Validate(string folder)
     {
+        if (File.Exists(folder))
+        {
+            throw new Phi3ModelException(folder, $"'{folder}' is a file; a model path is the folder that holds genai_config.json, the ONNX files and the tokenizer.");
+        }
+
         if (!Directory.Exists(folder))
         {
             throw new Phi3ModelException(folder, $"The model folder '{folder}' does not exist. Download the model first or pass the folder that holds genai_config.json.");
@@ -293,11 +299,13 @@ public sealed class Phi3Model : IDisposable
         return (settings, TokenizerFiles.Load(folder), OnnxGraphReader.Read(Path.Combine(folder, settings.DecoderFile)));
     }
 
-    private static void EnsureHandle()
+    private static void EnsureHandle(string modelPath)
     {
         // One OgaHandle for the process lifetime lets onnxruntime-genai shut down cleanly at exit.
         lock (s_handleGate)
         {
+            // The first native call: an app without a backend package fails here, with the packages to add.
+            BackendPackages.EnsureNativeLoads(modelPath);
             s_handle ??= new OgaHandle();
         }
     }

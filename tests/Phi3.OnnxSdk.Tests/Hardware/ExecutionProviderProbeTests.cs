@@ -28,7 +28,8 @@ public sealed class ExecutionProviderProbeTests
 
             Assert.False(availability.Cuda);
             Assert.Contains($"{AddOn} and {CudaProvider} not found", availability.CudaDetail);
-            Assert.Contains("-p:Phi3Runtime=Cuda", availability.CudaDetail);
+            Assert.Contains("add the package Phi3.OnnxSdk.Backend.Cuda", availability.CudaDetail);
+            Assert.DoesNotContain("Phi3Runtime", availability.CudaDetail);
         }
         finally
         {

@@ -19,7 +19,7 @@ public sealed class VariantResolverTests
     [InlineData("windows-igpu", "directml-int4-awq-block-128", "integrated GPU, shared memory", "can share 8.0 GB of system memory", "cuda-fp16: needs an NVIDIA GPU")]
     [InlineData("windows-arm64", CpuAcc4, "Arm64, NEON", "supports DirectX 12, but the DirectML provider cannot load", "cuda-int4-rtn-block-32: needs an NVIDIA GPU")]
     [InlineData("linux-arm64", CpuAcc4, "Arm64, NEON", "DirectML needs Windows; this is Linux", "cpu-int4-rtn-block-32: can run")]
-    [InlineData("gpu-without-runtime", CpuAcc4, "runs on the CPU", "could run it, but the CUDA provider cannot load", "build with -p:Phi3Runtime=Cuda")]
+    [InlineData("gpu-without-runtime", CpuAcc4, "runs on the CPU", "could run it, but the CUDA provider cannot load", "add the package Phi3.OnnxSdk.Backend.Cuda in place of Phi3.OnnxSdk.Backend.Cpu")]
     public void Resolve_FakeMachine_ChoosesVariantAndExplains(string machine, string expectedVariant, string chosenKeyword, string keyword1, string keyword2)
     {
         var resolver = new VariantResolver(environment: NoEnvironment.GetValueOrDefault);

@@ -8,7 +8,9 @@ namespace Phi3.OnnxSdk.Cli;
 /// </summary>
 internal sealed class StderrWarningLogger : ILogger
 {
-    public static StderrWarningLogger Instance { get; } = new();
+    private readonly CliConsole _console;
+
+    public StderrWarningLogger(CliConsole console) => _console = console;
 
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => null;
@@ -18,12 +20,9 @@ internal sealed class StderrWarningLogger : ILogger
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
         ArgumentNullException.ThrowIfNull(formatter);
-        if (!IsEnabled(logLevel))
+        if (IsEnabled(logLevel))
         {
-            return;
+            _console.Warn(formatter(state, exception));
         }
-
-        string label = logLevel >= LogLevel.Error ? "error" : "warning";
-        Console.Error.WriteLine(ConsoleStyle.Dim($"{label}: {formatter(state, exception)}"));
     }
 }
