@@ -31,7 +31,7 @@ public sealed class ErrorResponseTests
     [InlineData("""{"messages":[{"role":"user","content":"hi"}],"stream_options":{"include_usage":true}}""", "stream_options", "invalid_value")]
     [InlineData("""{"messages":[{"role":"user","content":"hi"}],"tool_choice":"required"}""", "tool_choice", "invalid_value")]
     [InlineData("""{"messages":[{"role":"user","content":"hi"}],"response_format":{"type":"xml"}}""", "response_format.type", "invalid_value")]
-    [InlineData("""{"messages":[{"role":"user","content":"hi"}],"frequency_penalty":0.5}""", null, "invalid_value")]
+    [InlineData("""{"messages":[{"role":"user","content":"hi"}],"frequency_penalty":3}""", "frequency_penalty", "invalid_value")]
     [InlineData("""{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgo="}}]}]}""", null, "invalid_value")]
     public async Task Post_BadRequest_Answers400WithOpenAIErrorShape(string body, string? param, string code)
     {
