@@ -41,6 +41,19 @@ public sealed class HubClientOptions
     public int? MaxParallelDownloads { get; set; }
 
     /// <summary>
+    /// Gets or sets how many connections fetch one large file at once, each its own byte ranges, as hf_transfer does:
+    /// content delivery networks cap each connection, so several reach a multiple of one's rate. Default: 8 (the
+    /// measurement is in docs/benchmarks.md). 1 turns ranged downloads off: one connection per file. Must be 1 to 64.
+    /// </summary>
+    /// <remarks>
+    /// Files of at least two ranges (16 MiB) are split; the SHA-256 is still computed over every byte in order, and the
+    /// partial <c>.incomplete</c> file always holds a contiguous prefix of the file, as huggingface_hub expects when it
+    /// resumes. Ranges that arrive ahead of that prefix wait in memory: at most two ranges (16 MiB) per connection per
+    /// file. A server that ignores ranges is fetched on one connection.
+    /// </remarks>
+    public int? ConnectionsPerFile { get; set; }
+
+    /// <summary>
     /// Gets or sets how many times a request is retried after a time-out, a dropped connection, 408, 429 or a
     /// 5xx answer. Default: 5. 401, 403 and 404 are never retried.
     /// </summary>
@@ -99,6 +112,9 @@ public sealed class HubClientOptions
 
     /// <summary>Gets or sets the logger. Default: none. The token never appears in log messages.</summary>
     public ILogger? Logger { get; set; }
+
+    /// <summary>Gets or sets the size of the byte ranges a connection asks for (tests make it small). Default: 8 MiB.</summary>
+    internal int? RangeSize { get; set; }
 
     /// <summary>Gets or sets the environment reader (tests replace it). Default: the process environment.</summary>
     internal Func<string, string?>? EnvironmentReader { get; set; }

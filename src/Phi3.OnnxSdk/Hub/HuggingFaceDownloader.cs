@@ -31,6 +31,9 @@ public sealed partial class HuggingFaceDownloader : IDisposable
 
     /// <summary>The chunk size through the page cache: small enough to stay in the processor's cache between receiving, hashing and copying (4 MiB chunks halved the rate here).</summary>
     internal const int BufferedChunkSize = 1 << 20;
+
+    /// <summary>How many times a download waits for another program writing its blob without the lock before it gives up.</summary>
+    private const int MaxForeignWriterRounds = 3;
     private readonly HubSettings _settings;
     private readonly HubHttpClient _http;
     private int _disposed;
@@ -95,8 +98,7 @@ public sealed partial class HuggingFaceDownloader : IDisposable
         // 1-2. What to fetch, and its commit, etag and size. A hub that cannot be reached falls back to the cache.
         // When the cache already holds the revision, a host that cannot be reached at all is not retried: the cached
         // copy is used at once (huggingface_hub does the same) instead of after the whole back-off.
-        var uncached = new List<string>();
-        var cacheCanServe = FindCachedSnapshot(layout, revision, requested, folder, [], uncached) is not null && uncached.Count == 0;
+        var cacheCanServe = CachedSnapshotLookup.Find(layout, revision, requested, folder).IsComplete;
         HubFile[] files;
         HubFileMetadata[] metadata;
         try
@@ -119,6 +121,11 @@ public sealed partial class HuggingFaceDownloader : IDisposable
 
         CheckFreeSpace(layout, request.RepoId, commit, plan);
         WriteRef(layout, revision, commit);
+        if (folder is not null)
+        {
+            // Recorded before the first byte, so that a download that stops half-way is known to be incomplete.
+            SnapshotListing.Write(layout, commit, folder, plan.Where(p => folder.Length == 0 || p.RepoPath.StartsWith(folder + "/", StringComparison.Ordinal)));
+        }
 
         // 4. Fetch what is missing, a bounded number of files at once.
         var tracker = new ProgressTracker(progress, _settings.ProgressInterval, plan.Sum(p => p.Size), plan.Length);
@@ -242,26 +249,6 @@ public sealed partial class HuggingFaceDownloader : IDisposable
         var incomplete = new FileInfo(layout.IncompletePath(metadata.Etag));
         var partial = !cached && incomplete.Exists && incomplete.Length <= metadata.Size ? incomplete.Length : 0;
         return new PlannedFile(metadata, expectedSha, gitOid, cached, partial);
-    }
-
-    /// <summary>The length of a file, following a symbolic link to its blob.</summary>
-    private static long LengthOf(string path)
-    {
-        using var handle = File.OpenHandle(path);
-        return RandomAccess.GetLength(handle);
-    }
-
-    /// <summary>The length of the file a snapshot path shows, or -1 when there is none to read (a link whose blob is gone included).</summary>
-    private static long TryLengthOf(string path)
-    {
-        try
-        {
-            return LengthOf(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return -1;
-        }
     }
 
     private static bool IsCompleteBlob(string blobPath, long size)
@@ -440,42 +427,70 @@ public sealed partial class HuggingFaceDownloader : IDisposable
         return false;
     }
 
+    /// <summary>
+    /// Downloads a blob under its lock. When another program is caught writing the same partial file without the lock,
+    /// the download waits for it and uses the blob it publishes (after hashing it), or continues on its own once that
+    /// program goes quiet.
+    /// </summary>
     private async Task DownloadBlobAsync(HubCacheLayout layout, string repoId, string commit, PlannedFile file, ProgressTracker tracker, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(layout.BlobsDirectory);
-        var incomplete = layout.IncompletePath(file.Etag);
-        string? actual;
-        string? algorithm;
-        long received;
-        using (var writer = new VerifyingBlobWriter(incomplete, file.Size, sha256: file.ExpectedSha256 is not null, gitSha1: file.ExpectedGitObjectId is not null, directWrites: _settings.UseDirectIO))
+        var location = new DownloadLocation(_http.ResolveUrl(repoId, commit, file.RepoPath));
+        for (var round = 1; ; round++)
         {
-            tracker.FileStarted(file.RepoPath, writer.Position, file.Size);
-            HubLog.Downloading(_settings.Logger, file.RepoPath, file.Size, writer.Position);
-            var url = _http.ResolveUrl(repoId, commit, file.RepoPath);
             try
             {
-                if (writer.Position < file.Size)
+                await DownloadBlobOnceAsync(layout, repoId, commit, file, location, tracker, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (ForeignWriterException ex)
+            {
+                HubLog.ForeignWriter(_settings.Logger, layout.IncompletePath(file.Etag), layout.LockPath(file.Etag), ex.Message);
+                if (await ForeignWriterWait.WaitAsync(layout, file, _settings, (path, ct) => MatchesAsync(path, "blob", file, ct), cancellationToken).ConfigureAwait(false))
                 {
-                    await HubRetry.ExecuteAsync(
-                        _settings,
-                        $"Downloading '{file.RepoPath}' of {repoId}@{commit}",
-                        ct => TransferAsync(url, repoId, commit, file, writer, tracker, ct),
-                        () => writer.Position,
-                        cancellationToken).ConfigureAwait(false);
+                    tracker.FileStarted(file.RepoPath, file.Size, file.Size);
+                    return;
+                }
+
+                if (round == MaxForeignWriterRounds)
+                {
+                    throw new HubException(
+                        $"'{file.RepoPath}' of {repoId}@{commit}: another program kept rewriting '{layout.IncompletePath(file.Etag)}' without taking the lock '{layout.LockPath(file.Etag)}' ({ex.Message}). Let it finish or stop it, then try again.",
+                        ex);
                 }
             }
-            catch
+        }
+    }
+
+    private async Task DownloadBlobOnceAsync(HubCacheLayout layout, string repoId, string commit, PlannedFile file, DownloadLocation location, ProgressTracker tracker, CancellationToken cancellationToken)
+    {
+        var incomplete = layout.IncompletePath(file.Etag);
+        using var writer = new VerifyingBlobWriter(incomplete, file.Size, sha256: file.ExpectedSha256 is not null, gitSha1: file.ExpectedGitObjectId is not null, directWrites: _settings.UseDirectIO);
+        tracker.FileStarted(file.RepoPath, writer.Position, file.Size);
+        HubLog.Downloading(_settings.Logger, file.RepoPath, file.Size, writer.Position);
+        string? actual;
+        try
+        {
+            if (writer.Position < file.Size)
             {
-                tracker.FileFailed(writer.Position);
-                throw;
+                var transfer = new BlobTransfer(_http, _settings, location, repoId, commit, file, writer, tracker);
+                if (!RangedTransfer.Applies(_settings, file.Size - writer.Position) || !await RangedTransfer.RunAsync(transfer, cancellationToken).ConfigureAwait(false))
+                {
+                    await SequentialTransfer.RunAsync(transfer, cancellationToken).ConfigureAwait(false);
+                }
             }
 
-            received = writer.Position;
-            algorithm = writer.AlgorithmName;
             actual = writer.Complete();
             HubLog.WroteDirectly(_settings.Logger, file.RepoPath, writer.DirectBytes, writer.WrittenBytes);
         }
+        catch
+        {
+            tracker.FileFailed(writer.Position);
+            throw;
+        }
 
+        var received = writer.Position;
+        var algorithm = writer.AlgorithmName;
         var expected = file.ExpectedSha256 ?? file.ExpectedGitObjectId;
         string? failure = null;
         if (received != file.Size)
@@ -491,8 +506,12 @@ public sealed partial class HuggingFaceDownloader : IDisposable
 
         if (failure is not null)
         {
-            File.Delete(incomplete);
             tracker.FileFailed(received);
+            if (FileIdentity.IsSameFile(writer.Handle, incomplete))
+            {
+                File.Delete(incomplete);
+            }
+
             HubLog.VerificationFailed(_settings.Logger, file.RepoPath, expected!, actual!);
             throw new HubIntegrityException(
                 $"'{file.RepoPath}' of {repoId}@{commit} failed verification: {failure}. The partial blob was deleted and nothing was added to the snapshot; try again, and report the file if it keeps failing.")
@@ -507,185 +526,36 @@ public sealed partial class HuggingFaceDownloader : IDisposable
             HubLog.Verified(_settings.Logger, file.RepoPath, algorithm!, actual);
         }
 
-        File.Move(incomplete, layout.BlobPath(file.Etag), overwrite: true);
-    }
-
-    private async Task<bool> TransferAsync(Uri url, string repoId, string commit, PlannedFile file, VerifyingBlobWriter writer, ProgressTracker tracker, CancellationToken cancellationToken)
-    {
-        var offset = writer.Position;
-        using var response = await _http.GetFromAsync(url, offset, repoId, commit, file.RepoPath, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
-        {
-            writer.Restart();
-            tracker.Restarted(file.RepoPath, offset, file.Size);
-            throw new HubTransientException($"The server could not serve '{file.RepoPath}' from byte {offset} (416); starting over.");
-        }
-
-        if (offset > 0 && response.StatusCode != HttpStatusCode.PartialContent)
-        {
-            HubLog.RangeIgnored(_settings.Logger, file.RepoPath);
-            writer.Restart();
-            tracker.Restarted(file.RepoPath, offset, file.Size);
-        }
-        else if (offset > 0 && response.Content.Headers.ContentRange?.From is { } from && from != offset)
-        {
-            writer.Restart();
-            tracker.Restarted(file.RepoPath, offset, file.Size);
-            throw new HubTransientException($"The server answered a request for '{file.RepoPath}' from byte {offset} with bytes from {from}; starting over.");
-        }
-
-        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (body.ConfigureAwait(false))
-        {
-            await CopyAsync(body, writer, file, tracker, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (writer.Position < file.Size)
-        {
-            throw new HubTransientException($"The connection closed after byte {writer.Position} of {file.Size} of '{file.RepoPath}'.");
-        }
-
-        return true;
-    }
-
-    /// <summary>
-    /// Copies the body to the writer, reading the next bytes while earlier ones are hashed and written (see
-    /// <see cref="BlobWritePipeline"/>). Chunks end on 4 KiB boundaries of the file, so that the writer can write them
-    /// directly to the disk. Bytes already received are written even when the copy fails or is cancelled, so the
-    /// partial file resumes there.
-    /// </summary>
-    private async Task CopyAsync(Stream body, VerifyingBlobWriter writer, PlannedFile file, ProgressTracker tracker, CancellationToken cancellationToken)
-    {
-        using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var chunkSize = _settings.UseDirectIO && DirectIO.IsAvailable ? DirectChunkSize : BufferedChunkSize;
-        using var pipeline = new BlobWritePipeline(writer, chunkSize, Write);
-
-        // Counted here, not read from the writer, whose position the write stage moves.
-        var received = writer.Position;
-        AlignedBuffer? current = null;
-        var filled = 0;
-
-        // The bytes after the last 4 KiB boundary of a chunk handed on early; they start the next chunk.
-        var carry = new byte[DirectIO.Alignment];
-        var carried = 0;
-
-        void Write(ReadOnlySpan<byte> bytes)
-        {
-            try
-            {
-                writer.Write(bytes);
-            }
-            catch (IOException ex)
-            {
-                throw new HubException($"Writing '{file.RepoPath}' into '{_settings.CacheDirectory}' failed: {ex.Message}", ex);
-            }
-
-            tracker.Advanced(file.RepoPath, writer.Position, file.Size, bytes.Length);
-        }
-
-        void Submit(bool final)
-        {
-            // More bytes than the hub announced are dropped; verification then fails on the size.
-            var count = (int)Math.Clamp(file.Size - received, 0, filled);
-            var end = received + count;
-            var keep = final || end == file.Size ? 0 : (int)(end % DirectIO.Alignment);
-            if (keep == count && count > 0)
-            {
-                return; // not yet up to a boundary: keep reading into the same chunk
-            }
-
-            current!.Span.Slice(count - keep, keep).CopyTo(carry);
-            carried = keep;
-            received += count - keep;
-            pipeline.Submit(current, count - keep);
-            current = null;
-            filled = 0;
-        }
-
         try
         {
-            while (true)
-            {
-                if (current is null)
-                {
-                    current = await pipeline.RentAsync(cancellationToken).ConfigureAwait(false);
-                    carry.AsSpan(0, carried).CopyTo(current.Span);
-                    filled = carried;
-                    carried = 0;
-                }
-
-                int read;
-                stall.CancelAfter(_settings.Timeout);
-                try
-                {
-                    read = await body.ReadAsync(current.Memory[filled..], stall.Token).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not HubException && cancellationToken.IsCancellationRequested)
-                {
-                    throw new OperationCanceledException("The download was cancelled; the partial file is kept and resumes next time.", ex, cancellationToken);
-                }
-                catch (Exception ex) when (ex is OperationCanceledException or IOException && stall.IsCancellationRequested)
-                {
-                    throw new TimeoutException($"No bytes of '{file.RepoPath}' arrived for {_settings.Timeout}.", ex);
-                }
-
-                if (read == 0)
-                {
-                    break;
-                }
-
-                // A full chunk goes on; so does a partial one when the stages are idle (a slow link), so that
-                // progress and the partial file keep up with what has arrived.
-                filled += read;
-                if (filled == chunkSize || pipeline.IsIdle)
-                {
-                    Submit(final: false);
-                }
-            }
+            BlobPublisher.Publish(writer.Handle, incomplete, layout.BlobPath(file.Etag), file.Size);
         }
-        finally
+        catch (ForeignWriterException)
         {
-            if (current is not null && filled > 0)
-            {
-                Submit(final: true);
-            }
-            else if (current is not null)
-            {
-                pipeline.Return(current);
-            }
-
-            await pipeline.CompleteAsync().ConfigureAwait(false);
-
-            // A carry that never reached a next chunk (renting it was cancelled) follows the drained chunks.
-            if (carried > 0)
-            {
-                writer.Hash(carry.AsSpan(0, carried));
-                Write(carry.AsSpan(0, carried));
-            }
+            tracker.FileFailed(received);
+            throw;
         }
     }
 
     private static HubSnapshot FromCacheOnly(HubCacheLayout layout, string repoId, string revision, List<HubFile> requested, string? folder, IProgress<DownloadProgress>? progress)
     {
-        var paths = new Dictionary<string, string>(StringComparer.Ordinal);
-        var missing = new List<string>();
-        var commit = FindCachedSnapshot(layout, revision, requested, folder, paths, missing);
-        if (commit is null)
+        var cached = CachedSnapshotLookup.Find(layout, revision, requested, folder);
+        if (cached.Commit is null)
         {
             throw new HubOfflineException(
                 $"Offline mode is on (HF_HUB_OFFLINE or HubClientOptions.Offline) and the cache '{layout.RepoDirectory}' has no snapshot of {repoId}@{revision}. Download it once online, or turn offline mode off.");
         }
 
-        if (missing.Count > 0)
+        if (!cached.IsComplete)
         {
             throw new HubOfflineException(
-                $"Offline mode is on (HF_HUB_OFFLINE or HubClientOptions.Offline) and {repoId}@{revision} (commit {commit}) in '{layout.RepoDirectory}' lacks: {string.Join(", ", missing)}. Download it once online, or turn offline mode off.")
+                $"Offline mode is on (HF_HUB_OFFLINE or HubClientOptions.Offline) and {repoId}@{revision} (commit {cached.Commit}) in '{layout.RepoDirectory}' is incomplete; it lacks: {cached.MissingDescription}. Download it once online, or turn offline mode off.")
             {
-                MissingFiles = missing,
+                MissingFiles = cached.Missing,
             };
         }
 
-        return CachedSnapshot(layout, repoId, revision, commit, paths, progress);
+        return CachedSnapshot(layout, repoId, revision, cached, progress);
     }
 
     /// <summary>
@@ -695,16 +565,14 @@ public sealed partial class HuggingFaceDownloader : IDisposable
     private HubSnapshot FromCacheWhenUnreachable(HubCacheLayout layout, string repoId, string revision, List<HubFile> requested, string? folder, IProgress<DownloadProgress>? progress, HubException failure)
     {
         var cause = (failure.InnerException ?? failure).Message;
-        var paths = new Dictionary<string, string>(StringComparer.Ordinal);
-        var missing = new List<string>();
-        var commit = FindCachedSnapshot(layout, revision, requested, folder, paths, missing);
-        if (commit is null || missing.Count > 0)
+        var cached = CachedSnapshotLookup.Find(layout, revision, requested, folder);
+        if (!cached.IsComplete)
         {
-            var cached = commit is null
+            var what = cached.Commit is null
                 ? $"the cache '{layout.RepoDirectory}' holds no snapshot of {repoId}@{revision}"
-                : $"the cached snapshot of {repoId}@{revision} (commit {commit}) in '{layout.RepoDirectory}' lacks {string.Join(", ", missing)}";
+                : $"the cached snapshot of {repoId}@{revision} (commit {cached.Commit}) in '{layout.RepoDirectory}' is incomplete; it lacks {cached.MissingDescription}";
             throw new HubException(
-                $"The hub {_settings.Endpoint} could not be reached ({cause}), and nothing usable is cached: {cached}. Check the network connection, the proxy and HF_ENDPOINT, then try again.",
+                $"The hub {_settings.Endpoint} could not be reached ({cause}), and nothing usable is cached: {what}. Check the network connection, the proxy and HF_ENDPOINT, then try again.",
                 failure)
             {
                 StatusCode = failure.StatusCode,
@@ -712,73 +580,14 @@ public sealed partial class HuggingFaceDownloader : IDisposable
             };
         }
 
-        HubLog.UsingCachedSnapshot(_settings.Logger, _settings.Endpoint, cause, commit, repoId, revision);
-        return CachedSnapshot(layout, repoId, revision, commit, paths, progress);
+        HubLog.UsingCachedSnapshot(_settings.Logger, _settings.Endpoint, cause, cached.Commit!, repoId, revision);
+        return CachedSnapshot(layout, repoId, revision, cached, progress);
     }
 
-    /// <summary>
-    /// Finds the cached snapshot of <paramref name="revision"/> (a commit hash, or the commit its ref names) and the
-    /// requested files in it. Returns the commit, or <see langword="null"/> when no snapshot of the revision is cached.
-    /// </summary>
-    private static string? FindCachedSnapshot(HubCacheLayout layout, string revision, List<HubFile> requested, string? folder, Dictionary<string, string> paths, List<string> missing)
+    private static HubSnapshot CachedSnapshot(HubCacheLayout layout, string repoId, string revision, CachedSnapshotLookup cached, IProgress<DownloadProgress>? progress)
     {
-        string? commit = null;
-        if (HubPath.IsCommitHash(revision))
-        {
-            commit = revision;
-        }
-        else if (File.Exists(layout.RefPath(revision)))
-        {
-            commit = File.ReadAllText(layout.RefPath(revision)).Trim();
-        }
-
-        if (commit is null || !HubPath.IsCommitHash(commit) || !Directory.Exists(layout.SnapshotDirectory(commit)))
-        {
-            return null;
-        }
-
-        var snapshot = layout.SnapshotDirectory(commit);
-        if (folder is not null)
-        {
-            var folderPath = folder.Length == 0 ? snapshot : layout.SnapshotFilePath(commit, folder);
-            if (Directory.Exists(folderPath))
-            {
-                foreach (var local in Directory.EnumerateFiles(folderPath, "*", SearchOption.AllDirectories))
-                {
-                    var repoPath = Path.GetRelativePath(snapshot, local).Replace(Path.DirectorySeparatorChar, '/');
-                    if (TryLengthOf(local) >= 0 && !Path.GetFileName(local).StartsWith('.'))
-                    {
-                        paths[repoPath] = local;
-                    }
-                }
-            }
-
-            if (paths.Count == 0)
-            {
-                missing.Add(folder + "/");
-            }
-        }
-
-        foreach (var file in requested)
-        {
-            var local = layout.SnapshotFilePath(commit, file.Path);
-            var length = TryLengthOf(local);
-            if (length < 0 || (file.Size is { } size && size != length))
-            {
-                missing.Add(file.Path);
-            }
-            else
-            {
-                paths[file.Path] = local;
-            }
-        }
-
-        return commit;
-    }
-
-    private static HubSnapshot CachedSnapshot(HubCacheLayout layout, string repoId, string revision, string commit, Dictionary<string, string> paths, IProgress<DownloadProgress>? progress)
-    {
-        var total = paths.Values.Sum(LengthOf);
+        var paths = cached.Paths;
+        var total = paths.Values.Sum(CachedSnapshotLookup.LengthOf);
         progress?.Report(new DownloadProgress
         {
             FilePath = paths.Keys.Last(),
@@ -790,6 +599,6 @@ public sealed partial class HuggingFaceDownloader : IDisposable
             FileCount = paths.Count,
             EstimatedTimeRemaining = TimeSpan.Zero,
         });
-        return new HubSnapshot(repoId, revision, commit, layout.SnapshotDirectory(commit), paths, 0);
+        return new HubSnapshot(repoId, revision, cached.Commit!, layout.SnapshotDirectory(cached.Commit!), paths, 0);
     }
 }
