@@ -39,6 +39,7 @@ internal sealed class RangedTransfer : IDisposable
     private readonly CancellationTokenSource _stop;
     private long _head;
     private long _nextRange;
+    private readonly TaskCompletionSource _firstAnswer = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _headMoved = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Exception? _failure;
 
@@ -93,8 +94,12 @@ internal sealed class RangedTransfer : IDisposable
     private async Task<bool> RunAsync()
     {
         HubLog.DownloadingRanges(_transfer.Settings.Logger, _transfer.File.RepoPath, _connections, _rangeSize, _start);
+        // The other connections start once the first has its answer: they use the CDN address it was redirected to
+        // instead of each asking the hub, and a server that ignores ranges is found out by one request.
         var workers = new Task[_connections];
-        for (var i = 0; i < workers.Length; i++)
+        workers[0] = Task.Run(WorkAsync);
+        await _firstAnswer.Task.ConfigureAwait(false);
+        for (var i = 1; i < workers.Length; i++)
         {
             workers[i] = Task.Run(WorkAsync);
         }
@@ -141,6 +146,10 @@ internal sealed class RangedTransfer : IDisposable
             Interlocked.CompareExchange(ref _failure, ex, null);
             await _stop.CancelAsync().ConfigureAwait(false);
         }
+        finally
+        {
+            _firstAnswer.TrySetResult();
+        }
     }
 
     private async Task FetchRangeAsync(long range, CancellationToken cancellationToken)
@@ -149,6 +158,9 @@ internal sealed class RangedTransfer : IDisposable
         var end = Math.Min(_end, (range + 1) * _rangeSize);
         var received = start;
         AlignedBuffer? buffer = null;
+
+        // No request is sent for a range outside the window: its body would only wait in the socket.
+        await WaitForWindowAsync(start / _chunkSize, cancellationToken).ConfigureAwait(false);
         try
         {
             await HubRetry.ExecuteAsync(
@@ -156,7 +168,7 @@ internal sealed class RangedTransfer : IDisposable
                 $"{_transfer.What} (bytes {start}-{end - 1})",
                 async ct =>
                 {
-                    using var response = await _transfer.GetAsync(received, end - 1, ct).ConfigureAwait(false);
+                    using var response = await GetAsync(received, end - 1, ct).ConfigureAwait(false);
                     if (response.StatusCode != HttpStatusCode.PartialContent)
                     {
                         throw new RangesRefusedException((int)response.StatusCode);
@@ -210,6 +222,18 @@ internal sealed class RangedTransfer : IDisposable
             {
                 _pipeline.Return(buffer);
             }
+        }
+    }
+
+    private async Task<HttpResponseMessage> GetAsync(long from, long to, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _transfer.GetAsync(from, to, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _firstAnswer.TrySetResult();
         }
     }
 

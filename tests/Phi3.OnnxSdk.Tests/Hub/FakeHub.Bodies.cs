@@ -79,7 +79,7 @@ internal sealed partial class FakeHub
 
     private async Task SendAsync(Stream stream, FakeHubFile file, byte[] content, long start, long length, CancellationToken ct)
     {
-        var (drop, stall, corrupt) = file.TakeBodyFaults();
+        var (drop, stall, corrupt) = file.TakeBodyFaults(start);
         var cap = BytesPerSecondPerConnection;
 
         // Under a cap, bytes go out in pieces of about 10 ms each, each sent when the cap allows it.

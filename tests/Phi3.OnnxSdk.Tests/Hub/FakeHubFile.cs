@@ -50,6 +50,9 @@ internal sealed class FakeHubFile
     /// <summary>When set, the next body sends this many bytes and then sends nothing more, holding the connection open (once).</summary>
     public int? StallAfterBytes { get; set; }
 
+    /// <summary>When set, the first body whose bytes start at this offset sends nothing, holding the connection open (once).</summary>
+    public long? StallBodyStartingAt { get; set; }
+
     /// <summary>When set, the next body has one byte in its middle flipped (same length, headers unchanged; once).</summary>
     public bool CorruptNextBody { get; set; }
 
@@ -72,14 +75,23 @@ internal sealed class FakeHubFile
 
     public TimeSpan TrickleDelay { get; set; } = TimeSpan.FromMilliseconds(20);
 
-    /// <summary>Takes the one-shot faults for the body about to be sent (each goes to exactly one body).</summary>
-    public (int? DropAfter, int? StallAfter, bool Corrupt) TakeBodyFaults()
+    /// <summary>Takes the one-shot faults for the body about to be sent from byte <paramref name="start"/> (each goes to exactly one body).</summary>
+    public (int? DropAfter, int? StallAfter, bool Corrupt) TakeBodyFaults(long start)
     {
         lock (_faults)
         {
             var faults = (DropAfterBytes, StallAfterBytes, CorruptNextBody);
+            if (StallBodyStartingAt == start)
+            {
+                faults.StallAfterBytes = 0;
+                StallBodyStartingAt = null;
+            }
+            else
+            {
+                StallAfterBytes = null;
+            }
+
             DropAfterBytes = null;
-            StallAfterBytes = null;
             CorruptNextBody = false;
             return faults;
         }
