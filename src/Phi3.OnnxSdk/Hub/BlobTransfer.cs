@@ -26,9 +26,12 @@ internal sealed class BlobTransfer(HubHttpClient http, HubSettings settings, Dow
     /// </summary>
     public int ChunkSize => Settings.UseDirectIO && DirectIO.IsAvailable ? HuggingFaceDownloader.DirectChunkSize : HuggingFaceDownloader.BufferedChunkSize;
 
-    /// <summary>Sends the GET for bytes <paramref name="from"/> to <paramref name="to"/> (inclusive; <see langword="null"/>: to the end).</summary>
-    public Task<HttpResponseMessage> GetAsync(long from, long? to, CancellationToken cancellationToken) =>
-        http.GetRangeAsync(Location, from, to, repoId, commit, File.RepoPath, cancellationToken);
+    /// <summary>
+    /// Sends the GET for bytes <paramref name="from"/> to <paramref name="to"/> (inclusive; <see langword="null"/>: to the
+    /// end); without <paramref name="alwaysRange"/>, a request for the whole file carries no Range header.
+    /// </summary>
+    public Task<HttpResponseMessage> GetAsync(long from, long? to, bool alwaysRange, CancellationToken cancellationToken) =>
+        http.GetRangeAsync(Location, from, to, alwaysRange, repoId, commit, File.RepoPath, cancellationToken);
 
     /// <summary>
     /// Reads the next bytes of a body, failing with a <see cref="TimeoutException"/> (which is retried) when none

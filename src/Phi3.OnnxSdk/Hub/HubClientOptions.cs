@@ -46,10 +46,12 @@ public sealed class HubClientOptions
     /// measurement is in docs/benchmarks.md). 1 turns ranged downloads off: one connection per file. Must be 1 to 64.
     /// </summary>
     /// <remarks>
-    /// Files of at least two ranges (16 MiB) are split; the SHA-256 is still computed over every byte in order, and the
-    /// partial <c>.incomplete</c> file always holds a contiguous prefix of the file, as huggingface_hub expects when it
-    /// resumes. Ranges that arrive ahead of that prefix wait in memory: at most two ranges (16 MiB) per connection per
-    /// file. A server that ignores ranges is fetched on one connection.
+    /// A file of at least two ranges (16 MiB) starts on one connection; when that connection's rate stays below 1 GB/s
+    /// (the time it waits for the disk and the hash not counted), the rest of the file is split into 8 MiB ranges among
+    /// more connections. A connection faster than that keeps the file: more would only cost work, since the SHA-256 is
+    /// computed over every byte in order on one core (about 2 GB/s). The partial <c>.incomplete</c> file always holds a
+    /// contiguous prefix of the file, as huggingface_hub expects when it resumes; ranges that arrive ahead of it wait in
+    /// memory, at most two ranges (16 MiB) per connection per file. A server that ignores ranges is read on one connection.
     /// </remarks>
     public int? ConnectionsPerFile { get; set; }
 
@@ -115,6 +117,12 @@ public sealed class HubClientOptions
 
     /// <summary>Gets or sets the size of the byte ranges a connection asks for (tests make it small). Default: 8 MiB.</summary>
     internal int? RangeSize { get; set; }
+
+    /// <summary>
+    /// Gets or sets the rate below which one connection's file is split among more (tests set it high, so that every
+    /// large file is). Default: 1 GB/s.
+    /// </summary>
+    internal long? FanOutBelowBytesPerSecond { get; set; }
 
     /// <summary>Gets or sets the environment reader (tests replace it). Default: the process environment.</summary>
     internal Func<string, string?>? EnvironmentReader { get; set; }

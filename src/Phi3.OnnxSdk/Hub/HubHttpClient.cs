@@ -29,6 +29,10 @@ internal sealed partial class HubHttpClient : IDisposable
             AutomaticDecompression = DecompressionMethods.None,
             ConnectTimeout = settings.Timeout,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+
+            // A body left unread (a ranged download cuts its first, open-ended request at a range boundary) closes its
+            // connection at once, instead of being read on for up to 1 MiB to keep the connection.
+            MaxResponseDrainSize = 0,
         };
         _http = new HttpClient(handler, disposeHandler: true) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         var version = typeof(HubHttpClient).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0";
@@ -54,17 +58,18 @@ internal sealed partial class HubHttpClient : IDisposable
     /// to the end), starting at the address <paramref name="location"/> remembers and following redirects. When a
     /// download server other than the hub answers 403 or 410 (its signed address expired), the file is resolved through
     /// the hub again, once. Returns 200, 206 or 416 answers; throws a mapped exception for others. The caller disposes
-    /// the answer.
+    /// the answer. A request for the whole file carries no Range header unless <paramref name="alwaysRange"/> is set.
     /// </summary>
-    public async Task<HttpResponseMessage> GetRangeAsync(DownloadLocation location, long from, long? to, string repoId, string revision, string repoPath, CancellationToken cancellationToken)
+    public async Task<HttpResponseMessage> GetRangeAsync(DownloadLocation location, long from, long? to, bool alwaysRange, string repoId, string revision, string repoPath, CancellationToken cancellationToken)
     {
+        var ranged = alwaysRange || from > 0 || to is not null;
         var renewed = false;
         var url = location.Current;
         for (var hop = 0; ; hop++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
             request.Headers.AcceptEncoding.ParseAdd("identity");
-            if (from > 0 || to is not null)
+            if (ranged)
             {
                 request.Headers.Range = new RangeHeaderValue(from, to);
             }
@@ -99,7 +104,7 @@ internal sealed partial class HubHttpClient : IDisposable
                 continue;
             }
 
-            if (response.IsSuccessStatusCode || (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable && (from > 0 || to is not null)))
+            if (response.IsSuccessStatusCode || (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable && ranged))
             {
                 location.Remember(url);
                 return response;

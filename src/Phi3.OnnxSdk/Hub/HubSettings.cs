@@ -14,10 +14,16 @@ internal sealed class HubSettings
 
     internal const int MaxConnectionsPerFile = 64;
 
+    /// <summary>
+    /// The default rate below which one connection's file is split: half of what one core hashes with SHA-256 (about
+    /// 2 GB/s with SHA-NI), so a connection above it leaves more connections little to gain.
+    /// </summary>
+    internal const long DefaultFanOutBelowBytesPerSecond = 1_000_000_000;
+
     /// <summary>The default range size: 8 MiB, a multiple of both chunk sizes (4 MiB direct, 1 MiB buffered).</summary>
     internal const int DefaultRangeSize = 8 << 20;
 
-    private HubSettings(Uri endpoint, string? token, string cacheDirectory, bool offline, int maxParallelDownloads, int connectionsPerFile, int rangeSize, int maxRetries, TimeSpan retryDelay, TimeSpan timeout, TimeSpan progressInterval, bool useSymbolicLinks, bool verifyCachedFiles, bool useDirectIO, ILogger logger, Func<string, long> freeSpaceProbe, Action<string, string> symbolicLinkFactory)
+    private HubSettings(Uri endpoint, string? token, string cacheDirectory, bool offline, int maxParallelDownloads, int connectionsPerFile, int rangeSize, long fanOutBelowBytesPerSecond, int maxRetries, TimeSpan retryDelay, TimeSpan timeout, TimeSpan progressInterval, bool useSymbolicLinks, bool verifyCachedFiles, bool useDirectIO, ILogger logger, Func<string, long> freeSpaceProbe, Action<string, string> symbolicLinkFactory)
     {
         Endpoint = endpoint;
         Token = token;
@@ -26,6 +32,7 @@ internal sealed class HubSettings
         MaxParallelDownloads = maxParallelDownloads;
         ConnectionsPerFile = connectionsPerFile;
         RangeSize = rangeSize;
+        FanOutBelowBytesPerSecond = fanOutBelowBytesPerSecond;
         MaxRetries = maxRetries;
         RetryDelay = retryDelay;
         Timeout = timeout;
@@ -52,6 +59,9 @@ internal sealed class HubSettings
 
     /// <summary>Gets the size of one ranged request: a multiple of <see cref="DirectIO.Alignment"/>.</summary>
     public int RangeSize { get; }
+
+    /// <summary>Gets the rate below which a file's first connection is joined by more.</summary>
+    public long FanOutBelowBytesPerSecond { get; }
 
     public int MaxRetries { get; }
 
@@ -121,6 +131,7 @@ internal sealed class HubSettings
             parallel,
             connections,
             rangeSize,
+            options.FanOutBelowBytesPerSecond ?? DefaultFanOutBelowBytesPerSecond,
             retries,
             retryDelay,
             timeout,

@@ -1,31 +1,46 @@
+using System.Diagnostics;
 using System.Net;
 using System.Runtime.ExceptionServices;
 
 namespace Phi3.OnnxSdk.Hub;
 
 /// <summary>
-/// Fetches the rest of a large blob on several connections at once, each asking for its own ranges
-/// (<c>Range: bytes={a}-{b}</c>), while the blob is still hashed and written as one stream in file order.
+/// Fetches the rest of a large blob on one connection, and on several at once when one is slow, each asking for its
+/// own ranges (<c>Range: bytes={a}-{b}</c>), while the blob is still hashed and written as one stream in file order.
 /// </summary>
 /// <remarks>
 /// <para>
-/// The file from the partial file's end on is cut into ranges of <see cref="HubSettings.RangeSize"/> bytes (the first
-/// ends on a range boundary), and each range into chunks of the write path's size. Each connection takes the next
-/// range nobody has, fills chunks from its body and hands each full chunk over; chunks are submitted to the
-/// <see cref="BlobWritePipeline"/> in file order, so the partial file only ever grows by the next bytes and stays a
-/// contiguous prefix of the blob (huggingface_hub resumes from its length). A connection waits before filling a chunk
-/// that lies more than the window (two ranges per connection) beyond the next chunk to be written: memory stays bounded
-/// by the window whatever order the ranges arrive in, and the chunk the writer waits for can always be filled.
+/// The first connection asks for everything from the partial file's end on. Once it has shown its rate (the bytes it
+/// received over the time it spent waiting for them, so time spent waiting for the writer does not count) and that
+/// rate is below <see cref="HubSettings.FanOutBelowBytesPerSecond"/>, or when it has shown nothing after
+/// <see cref="ProbeTime"/>, the file beyond the range it is in is cut into ranges of <see cref="HubSettings.RangeSize"/>
+/// bytes and more connections start, up to <see cref="HubSettings.ConnectionsPerFile"/>: content delivery networks cap
+/// each connection, so several reach a multiple of one's rate. A connection fast enough on its own (a fast link, or the
+/// loopback) keeps the whole file: more connections would only cost work.
+/// </para>
+/// <para>
+/// Each range is read into chunks of the write path's size; chunks go to the <see cref="BlobWritePipeline"/> in file
+/// order, so the partial file only ever grows by the next bytes and stays a contiguous prefix of the blob (huggingface_hub
+/// resumes from its length). A connection does not ask for, nor fill, a chunk more than the window (two ranges per
+/// connection) beyond the next chunk to be written: memory stays bounded whatever order the ranges arrive in, and the
+/// chunk the writer waits for can always be filled.
 /// </para>
 /// <para>
 /// A range that fails (a drop, a stall, 429, 5xx) is retried from its last received byte, on its own, with the usual
-/// back-off. A server that answers a range request with anything but 206 stops the ranged transfer: what is contiguous
-/// is written and the caller fetches the rest on one connection. Ranges received beyond the contiguous prefix when a
-/// transfer stops (cancelled, failed) are dropped and fetched again next time.
+/// back-off. A server that answers a range request with anything but 206 stops the transfer: what is contiguous is
+/// written and the caller fetches the rest on one connection (a server that answers the very first request from byte 0
+/// with the whole file is simply read to the end). Ranges received beyond the contiguous prefix when a transfer stops
+/// (cancelled, failed) are dropped and fetched again next time.
 /// </para>
 /// </remarks>
 internal sealed class RangedTransfer : IDisposable
 {
+    /// <summary>How long the first connection has to show its rate before more connections start anyway.</summary>
+    internal static readonly TimeSpan ProbeTime = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How many bytes the first connection's rate is measured over before it is judged (at most one range).</summary>
+    private const int ProbeBytes = 2 << 20;
+
     private readonly BlobTransfer _transfer;
     private readonly long _start;
     private readonly long _end;
@@ -33,13 +48,19 @@ internal sealed class RangedTransfer : IDisposable
     private readonly int _chunkSize;
     private readonly int _windowChunks;
     private readonly int _connections;
+    private readonly long _probeBytes;
     private readonly BlobWritePipeline _pipeline;
     private readonly Dictionary<long, (AlignedBuffer Buffer, int Count)> _ready = [];
+    private readonly List<Task> _workers = [];
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stop;
     private long _head;
-    private long _nextRange;
-    private readonly TaskCompletionSource _firstAnswer = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _nextRange = long.MaxValue;
+    private long _firstEnd;
+    private long _firstClaimed;
+    private bool _fanOutClosed;
+    private long _firstBytes;
+    private long _firstReadTicks;
     private TaskCompletionSource _headMoved = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Exception? _failure;
 
@@ -48,26 +69,25 @@ internal sealed class RangedTransfer : IDisposable
         _transfer = transfer;
         _start = transfer.Writer.Position;
         _end = transfer.File.Size;
+        _firstEnd = _end;
+        _firstClaimed = _start;
         _rangeSize = transfer.Settings.RangeSize;
+        _probeBytes = Math.Min(ProbeBytes, _rangeSize);
 
         // Chunks never straddle a range: both sizes are multiples of 4 KiB, and so is their greatest common divisor.
         _chunkSize = (int)GreatestCommonDivisor(_rangeSize, transfer.ChunkSize);
-        var ranges = LastRange - FirstRange + 1;
-        _connections = (int)Math.Min(transfer.Settings.ConnectionsPerFile, ranges);
+        _connections = (int)Math.Min(transfer.Settings.ConnectionsPerFile, ((_end - 1) / _rangeSize) - (_start / _rangeSize) + 1);
         _windowChunks = (int)(2L * _connections * _rangeSize / _chunkSize);
         _head = _start / _chunkSize;
-        _nextRange = FirstRange;
         _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
 
         // Every chunk inside the window may be rented at once; the rest of the depth keeps the stages busy.
         _pipeline = new BlobWritePipeline(transfer.Writer, _chunkSize, transfer.Write, _windowChunks + BlobWritePipeline.Depth);
     }
 
-    private long FirstRange => _start / _rangeSize;
-
     private long LastRange => (_end - 1) / _rangeSize;
 
-    /// <summary>Tells whether the rest of a file is worth fetching in ranges: more than one connection allowed, and at least two ranges left.</summary>
+    /// <summary>Tells whether the rest of a file may be worth fetching in ranges: more than one connection allowed, and at least two ranges left.</summary>
     public static bool Applies(HubSettings settings, long remaining) =>
         settings.ConnectionsPerFile > 1 && remaining >= 2L * settings.RangeSize;
 
@@ -93,18 +113,19 @@ internal sealed class RangedTransfer : IDisposable
 
     private async Task<bool> RunAsync()
     {
-        HubLog.DownloadingRanges(_transfer.Settings.Logger, _transfer.File.RepoPath, _connections, _rangeSize, _start);
-        // The other connections start once the first has its answer: they use the CDN address it was redirected to
-        // instead of each asking the hub, and a server that ignores ranges is found out by one request.
-        var workers = new Task[_connections];
-        workers[0] = Task.Run(WorkAsync);
-        await _firstAnswer.Task.ConfigureAwait(false);
-        for (var i = 1; i < workers.Length; i++)
+        var first = Task.Run(() => WorkAsync(first: true));
+        var probe = FanOutUnlessShownFastAsync();
+        await first.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        Task[] others;
+        lock (_gate)
         {
-            workers[i] = Task.Run(WorkAsync);
+            _fanOutClosed = true; // the first connection is done: nothing is left to hand out to new ones
+            others = [.. _workers];
         }
 
-        await Task.WhenAll(workers).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await Task.WhenAll(others).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await probe.ConfigureAwait(false);
         lock (_gate)
         {
             foreach (var (buffer, _) in _ready.Values)
@@ -131,13 +152,73 @@ internal sealed class RangedTransfer : IDisposable
         }
     }
 
-    private async Task WorkAsync()
+    /// <summary>Starts more connections after <see cref="ProbeTime"/> when the first has not shown its rate by then (slow, or not yet answering).</summary>
+    private async Task FanOutUnlessShownFastAsync()
     {
         try
         {
-            while (Interlocked.Increment(ref _nextRange) - 1 is var range && range <= LastRange)
+            await Task.Delay(ProbeTime, _stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        if (Volatile.Read(ref _firstBytes) < _probeBytes)
+        {
+            FanOut();
+        }
+    }
+
+    /// <summary>
+    /// Cuts the first connection's span at the end of the range it is in and starts the other connections on the
+    /// ranges after it. Runs once, on the first connection's thread or the probe timer's.
+    /// </summary>
+    private void FanOut()
+    {
+        lock (_gate)
+        {
+            if (_fanOutClosed)
             {
-                await FetchRangeAsync(range, _stop.Token).ConfigureAwait(false);
+                return;
+            }
+
+            _fanOutClosed = true;
+
+            // The first connection keeps the range it has claimed bytes in (at least its first range).
+            var boundary = Math.Max((_firstClaimed + _rangeSize - 1) / _rangeSize, (_start / _rangeSize) + 1) * _rangeSize;
+            if (boundary >= _end)
+            {
+                return;
+            }
+
+            _firstEnd = boundary;
+            _nextRange = boundary / _rangeSize;
+            HubLog.DownloadingRanges(_transfer.Settings.Logger, _transfer.File.RepoPath, _connections, _rangeSize, boundary);
+            for (var i = 1; i < _connections; i++)
+            {
+                _workers.Add(Task.Run(() => WorkAsync(first: false)));
+            }
+        }
+    }
+
+    private async Task WorkAsync(bool first)
+    {
+        try
+        {
+            if (first)
+            {
+                await FetchAsync(_start, ClaimFirst, FirstRequestEnd, first: true, _stop.Token).ConfigureAwait(false);
+            }
+
+            while (TakeRange() is { } range)
+            {
+                var start = Math.Max(_start, range * _rangeSize);
+                var end = Math.Min(_end, (range + 1) * _rangeSize);
+
+                // No request is sent for a range outside the window: its body would only wait in the socket.
+                await WaitForWindowAsync(start / _chunkSize, _stop.Token).ConfigureAwait(false);
+                await FetchAsync(start, received => received >= end ? received : Math.Min(end, ChunkEnd(received)), () => end - 1, first: false, _stop.Token).ConfigureAwait(false);
             }
         }
         catch (Exception ex)
@@ -146,48 +227,74 @@ internal sealed class RangedTransfer : IDisposable
             Interlocked.CompareExchange(ref _failure, ex, null);
             await _stop.CancelAsync().ConfigureAwait(false);
         }
-        finally
+    }
+
+    private long? TakeRange()
+    {
+        lock (_gate)
         {
-            _firstAnswer.TrySetResult();
+            return _nextRange <= LastRange ? _nextRange++ : null;
         }
     }
 
-    private async Task FetchRangeAsync(long range, CancellationToken cancellationToken)
+    private long ChunkEnd(long offset) => Math.Min(_end, ((offset / _chunkSize) + 1) * _chunkSize);
+
+    /// <summary>The end of the next chunk the first connection fills, or <paramref name="received"/> once its span is done.</summary>
+    private long ClaimFirst(long received)
     {
-        var start = Math.Max(_start, range * _rangeSize);
-        var end = Math.Min(_end, (range + 1) * _rangeSize);
+        lock (_gate)
+        {
+            if (received >= _firstEnd)
+            {
+                return received;
+            }
+
+            _firstClaimed = Math.Min(_firstEnd, ChunkEnd(received));
+            return _firstClaimed;
+        }
+    }
+
+    /// <summary>
+    /// Fetches the bytes from <paramref name="start"/> that <paramref name="claim"/> hands out chunk by chunk (it returns
+    /// the end of the next chunk to fill, or the offset it is given once the span is done), asking for bytes up to
+    /// <paramref name="requestEnd"/> (inclusive; <see langword="null"/>: to the end), retrying from the last received byte.
+    /// </summary>
+    private async Task FetchAsync(long start, Func<long, long> claim, Func<long?> requestEnd, bool first, CancellationToken cancellationToken)
+    {
         var received = start;
         AlignedBuffer? buffer = null;
-
-        // No request is sent for a range outside the window: its body would only wait in the socket.
-        await WaitForWindowAsync(start / _chunkSize, cancellationToken).ConfigureAwait(false);
         try
         {
             await HubRetry.ExecuteAsync(
                 _transfer.Settings,
-                $"{_transfer.What} (bytes {start}-{end - 1})",
+                $"{_transfer.What} (from byte {start})",
                 async ct =>
                 {
-                    using var response = await GetAsync(received, end - 1, ct).ConfigureAwait(false);
+                    using var response = await _transfer.GetAsync(received, requestEnd(), alwaysRange: true, ct).ConfigureAwait(false);
                     if (response.StatusCode != HttpStatusCode.PartialContent)
                     {
-                        throw new RangesRefusedException((int)response.StatusCode);
-                    }
+                        // A server that ignores ranges answers the first request from byte 0 with the whole file: read it.
+                        if (!(first && received == 0 && response.StatusCode == HttpStatusCode.OK && CloseFanOut()))
+                        {
+                            throw new RangesRefusedException((int)response.StatusCode);
+                        }
 
-                    if (response.Content.Headers.ContentRange?.From is { } from && from != received)
+                        HubLog.RangesRefused(_transfer.Settings.Logger, _transfer.File.RepoPath, (int)response.StatusCode);
+                    }
+                    else if (response.Content.Headers.ContentRange?.From is { } from && from != received)
                     {
-                        throw new HubTransientException($"The server answered a request for bytes {received}-{end - 1} of '{_transfer.File.RepoPath}' with bytes from {from}.");
+                        throw new HubTransientException($"The server answered a request for '{_transfer.File.RepoPath}' from byte {received} with bytes from {from}.");
                     }
 
                     var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
                     await using (body.ConfigureAwait(false))
                     {
                         using var stall = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                        while (received < end)
+                        long chunkEnd;
+                        while ((chunkEnd = claim(received)) > received)
                         {
                             var chunk = received / _chunkSize;
                             var chunkStart = Math.Max(_start, chunk * _chunkSize);
-                            var chunkEnd = Math.Min(end, (chunk + 1) * _chunkSize);
                             if (buffer is null)
                             {
                                 stall.CancelAfter(Timeout.Infinite); // waiting for the writer is not a stalled server
@@ -195,14 +302,19 @@ internal sealed class RangedTransfer : IDisposable
                                 buffer = await _pipeline.RentAsync(ct).ConfigureAwait(false);
                             }
 
-                            var filled = (int)(received - chunkStart);
-                            var read = await _transfer.ReadAsync(body, buffer.Memory[filled..(int)(chunkEnd - chunkStart)], stall, ct).ConfigureAwait(false);
+                            var waited = Stopwatch.GetTimestamp();
+                            var read = await _transfer.ReadAsync(body, buffer.Memory[(int)(received - chunkStart)..(int)(chunkEnd - chunkStart)], stall, ct).ConfigureAwait(false);
                             if (read == 0)
                             {
-                                throw new HubTransientException($"The connection closed after byte {received} of bytes {start}-{end - 1} of '{_transfer.File.RepoPath}'.");
+                                throw new HubTransientException($"The connection closed after byte {received} of '{_transfer.File.RepoPath}', short of byte {chunkEnd}.");
                             }
 
                             received += read;
+                            if (first)
+                            {
+                                Measure(read, Stopwatch.GetTimestamp() - waited);
+                            }
+
                             if (received == chunkEnd)
                             {
                                 Deliver(chunk, buffer, (int)(chunkEnd - chunkStart));
@@ -218,6 +330,7 @@ internal sealed class RangedTransfer : IDisposable
         }
         finally
         {
+            // A half-filled chunk is kept across the retries, and dropped when the range fails for good.
             if (buffer is not null)
             {
                 _pipeline.Return(buffer);
@@ -225,15 +338,34 @@ internal sealed class RangedTransfer : IDisposable
         }
     }
 
-    private async Task<HttpResponseMessage> GetAsync(long from, long to, CancellationToken cancellationToken)
+    /// <summary>The last byte the first connection asks for: none (to the end) until its span is cut at a range boundary.</summary>
+    private long? FirstRequestEnd()
     {
-        try
+        lock (_gate)
         {
-            return await _transfer.GetAsync(from, to, cancellationToken).ConfigureAwait(false);
+            return _firstEnd < _end ? _firstEnd - 1 : null;
         }
-        finally
+    }
+
+    /// <summary>Stops any fan-out (the server serves no ranges); returns whether none had happened yet.</summary>
+    private bool CloseFanOut()
+    {
+        lock (_gate)
         {
-            _firstAnswer.TrySetResult();
+            var open = !_fanOutClosed;
+            _fanOutClosed = true;
+            return open;
+        }
+    }
+
+    /// <summary>Counts the first connection's bytes and time spent receiving them; starts more connections once it shows itself slow.</summary>
+    private void Measure(int bytes, long ticks)
+    {
+        var total = Interlocked.Add(ref _firstBytes, bytes);
+        var waited = _firstReadTicks += ticks; // only the first connection's thread writes it
+        if (total >= _probeBytes && total * Stopwatch.Frequency < _transfer.Settings.FanOutBelowBytesPerSecond * (double)waited)
+        {
+            FanOut();
         }
     }
 

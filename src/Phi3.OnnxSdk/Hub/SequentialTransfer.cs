@@ -23,7 +23,7 @@ internal static class SequentialTransfer
         var file = transfer.File;
         var writer = transfer.Writer;
         var offset = writer.Position;
-        using var response = await transfer.GetAsync(offset, null, cancellationToken).ConfigureAwait(false);
+        using var response = await transfer.GetAsync(offset, null, alwaysRange: false, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
         {
             writer.Restart();

@@ -6,6 +6,9 @@ namespace Phi3.OnnxSdk.Tests.Hub;
 /// <summary>How <see cref="FakeHub"/> sends a file's bytes: ranges, the per-connection cap, and the body faults.</summary>
 internal sealed partial class FakeHub
 {
+    /// <summary>The byte of a corrupted body that is flipped (its middle when shorter), early enough for a body that is cut off soon.</summary>
+    private const long CorruptedByte = 1000;
+
     private async Task ServeBodyAsync(Stream stream, FakeHubFile file, bool head, string? range, (string, string)[] extraHeaders, CancellationToken ct)
     {
         var content = file.ServeWrongBytes ? new byte[file.Content.Length] : file.Content;
@@ -13,7 +16,7 @@ internal sealed partial class FakeHub
         long end = content.Length; // exclusive
         var status = 200;
         var headers = new List<(string, string)>(extraHeaders) { ("Accept-Ranges", "bytes") };
-        if (!head && TryParseRange(range, out var from, out var to) && !file.TakeIgnoredRange())
+        if (!head && TryParseRange(range, out var from, out var to) && !file.TakeIgnoredRange(from))
         {
             if (from >= content.Length)
             {
@@ -122,10 +125,11 @@ internal sealed partial class FakeHub
             }
 
             var bytes = content.AsMemory((int)(start + sent), chunk);
-            if (corrupt && sent <= length / 2 && length / 2 < sent + chunk)
+            var flip = Math.Min(length / 2, CorruptedByte);
+            if (corrupt && sent <= flip && flip < sent + chunk)
             {
                 var copy = bytes.ToArray();
-                copy[(int)((length / 2) - sent)] ^= 0xFF;
+                copy[(int)(flip - sent)] ^= 0xFF;
                 bytes = copy;
             }
 
@@ -134,7 +138,7 @@ internal sealed partial class FakeHub
             Interlocked.Add(ref _bytesServed, chunk);
             _bytesServedByFile.AddOrUpdate(file.Path, chunk, (_, served) => served + chunk);
 
-            if (cap is { } limit && TimeSpan.FromSeconds(sent / (double)limit) - clock.Elapsed is { TotalMilliseconds: > 1 } ahead)
+            if (cap is { } limit && sent < length && TimeSpan.FromSeconds(sent / (double)limit) - clock.Elapsed is { TotalMilliseconds: > 1 } ahead)
             {
                 await Task.Delay(ahead, ct);
             }

@@ -53,11 +53,14 @@ internal sealed class FakeHubFile
     /// <summary>When set, the first body whose bytes start at this offset sends nothing, holding the connection open (once).</summary>
     public long? StallBodyStartingAt { get; set; }
 
-    /// <summary>When set, the next body has one byte in its middle flipped (same length, headers unchanged; once).</summary>
+    /// <summary>When set, the next body has one byte flipped, its 1,000th (or its middle, when shorter; same length, headers unchanged; once).</summary>
     public bool CorruptNextBody { get; set; }
 
     /// <summary>How many of the next range requests are answered with 200 and the whole file, as a server that ignores ranges.</summary>
     public int IgnoreRangeRequests { get; set; }
+
+    /// <summary>When set, the first range request from this byte is answered with 200 and the whole file (once).</summary>
+    public long? IgnoreRangeStartingAt { get; set; }
 
     /// <summary>Serves zeros instead of the content (same length, headers unchanged).</summary>
     public bool ServeWrongBytes { get; set; }
@@ -97,13 +100,19 @@ internal sealed class FakeHubFile
         }
     }
 
-    /// <summary>Tells whether this range request is to be ignored (counting it down).</summary>
-    public bool TakeIgnoredRange()
+    /// <summary>Tells whether this range request, from byte <paramref name="start"/>, is to be ignored (counting it down).</summary>
+    public bool TakeIgnoredRange(long start)
     {
         lock (_faults)
         {
             if (IgnoreRange)
             {
+                return true;
+            }
+
+            if (IgnoreRangeStartingAt == start)
+            {
+                IgnoreRangeStartingAt = null;
                 return true;
             }
 

@@ -139,6 +139,7 @@ public sealed class ForeignWriterTests : IAsyncLifetime, IDisposable
         Timeout = timeout ?? TimeSpan.FromSeconds(5),
         ConnectionsPerFile = connections,
         RangeSize = 64 * 1024,
+        FanOutBelowBytesPerSecond = long.MaxValue,
         ProgressInterval = TimeSpan.Zero,
         Logger = _log,
         EnvironmentReader = _ => null,
