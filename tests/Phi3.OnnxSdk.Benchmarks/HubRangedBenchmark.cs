@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
 using Phi3.OnnxSdk.Hub;
 using Phi3.OnnxSdk.Tests.Hub;
 using static Phi3.OnnxSdk.Benchmarks.Statistics;
@@ -19,6 +20,9 @@ internal static class HubRangedBenchmark
 {
     private const string Repo = "bench/ranged";
     private const string FileName = "model.onnx.data";
+
+    // Counts the downloads that split the file among more connections (the first one was slower than the threshold).
+    private static readonly FanOutCounter FanOuts = new();
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, bool capped, bool uncapped)
     {
@@ -86,6 +90,7 @@ internal static class HubRangedBenchmark
     /// <summary>Times one connection and <paramref name="connections"/>, alternating which goes first; returns the median paired ratio (one's time over the other's).</summary>
     private static async Task<double> CompareAsync(FakeHub hub, string folder, long size, int connections, int runs, string label)
     {
+        var fannedOut = FanOuts.Count;
         var single = new List<double>();
         var ranged = new List<double>();
         var singleCpu = new List<double>();
@@ -115,6 +120,7 @@ internal static class HubRangedBenchmark
         }
 
         var ratio = Median(ratios);
+        Console.WriteLine($"{label}: the first connection was joined by others in {FanOuts.Count - fannedOut} of the {runs} downloads with {connections} connections allowed");
         Console.WriteLine($"{label}, median of {runs}: one connection {size / Median(single) / 1e6:F0} MB/s ({Median(singleCpu) * (1L << 30) / size:F2} CPU-s/GiB), {connections} connections {size / Median(ranged) / 1e6:F0} MB/s ({Median(rangedCpu) * (1L << 30) / size:F2} CPU-s/GiB); median paired ratio {ratio:F2} (quartiles {Quantile(ratios, 0.25):F2} to {Quantile(ratios, 0.75):F2})");
         return ratio;
     }
@@ -171,7 +177,7 @@ internal static class HubRangedBenchmark
     private static async Task<double> DownloadAsync(FakeHub hub, string folder, int connections, bool keep = false, List<double>? cpu = null)
     {
         var cache = keep ? folder : Path.Combine(folder, "cache-" + Guid.NewGuid().ToString("N"));
-        using var downloader = new HuggingFaceDownloader(new HubClientOptions { Endpoint = hub.Endpoint, CacheDirectory = cache, ConnectionsPerFile = connections });
+        using var downloader = new HuggingFaceDownloader(new HubClientOptions { Endpoint = hub.Endpoint, CacheDirectory = cache, ConnectionsPerFile = connections, Logger = FanOuts });
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var snapshot = await downloader.DownloadAsync(new HubDownloadRequest { RepoId = Repo, Files = [new HubFile(FileName)] });
@@ -188,5 +194,25 @@ internal static class HubRangedBenchmark
         }
 
         return seconds;
+    }
+
+    private sealed class FanOutCounter : ILogger
+    {
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (eventId.Name == "DownloadingRanges")
+            {
+                Interlocked.Increment(ref _count);
+            }
+        }
     }
 }

@@ -32,8 +32,6 @@ public sealed partial class HuggingFaceDownloader : IDisposable
     /// <summary>The chunk size through the page cache: small enough to stay in the processor's cache between receiving, hashing and copying (4 MiB chunks halved the rate here).</summary>
     internal const int BufferedChunkSize = 1 << 20;
 
-    /// <summary>How many times a download waits for another program writing its blob without the lock before it gives up.</summary>
-    private const int MaxForeignWriterRounds = 3;
     private readonly HubSettings _settings;
     private readonly HubHttpClient _http;
     private int _disposed;
@@ -386,7 +384,7 @@ public sealed partial class HuggingFaceDownloader : IDisposable
         using (await BlobLock.AcquireAsync(layout.LockPath(file.Etag), _settings.Logger, cancellationToken).ConfigureAwait(false))
         {
             // Checked under the lock, so no other download is replacing the blob meanwhile.
-            if (verify && IsCompleteBlob(blob, file.Size) && !await MatchesAsync(blob, "blob", file, cancellationToken).ConfigureAwait(false))
+            if (verify && IsCompleteBlob(blob, file.Size) && !await BlobHasher.MatchesAsync(blob, "blob", file, _settings, cancellationToken).ConfigureAwait(false))
             {
                 File.Delete(blob);
             }
@@ -395,7 +393,7 @@ public sealed partial class HuggingFaceDownloader : IDisposable
             var downloaded = false;
             if (!IsCompleteBlob(blob, file.Size))
             {
-                await DownloadBlobAsync(layout, repoId, commit, file, tracker, cancellationToken).ConfigureAwait(false);
+                await new BlobDownload(_http, _settings, layout, repoId, commit, file, tracker).RunAsync(cancellationToken).ConfigureAwait(false);
                 downloaded = true;
             }
             else
@@ -406,135 +404,11 @@ public sealed partial class HuggingFaceDownloader : IDisposable
             // A copy in the snapshot is made again when its blob was just (re)downloaded, or fails the hash check.
             var replaceCopy = downloaded
                 || (verify && SnapshotLinker.IsCopy(pointer) && SnapshotLinker.PointsTo(pointer, blob, linksAllowed: false)
-                    && !await MatchesAsync(pointer, "snapshot copy", file, cancellationToken).ConfigureAwait(false));
+                    && !await BlobHasher.MatchesAsync(pointer, "snapshot copy", file, _settings, cancellationToken).ConfigureAwait(false));
             SnapshotLinker.Link(blob, pointer, file.RepoPath, _settings, replaceCopy);
         }
 
         tracker.FileCompleted(file.RepoPath, file.Size);
-    }
-
-    /// <summary>Hashes a cached file and tells whether it has the expected digest; logs a mismatch.</summary>
-    private async Task<bool> MatchesAsync(string path, string what, PlannedFile file, CancellationToken cancellationToken)
-    {
-        var actual = await BlobHasher.HashAsync(path, file, cancellationToken).ConfigureAwait(false);
-        if (string.Equals(actual, file.ExpectedHash, StringComparison.OrdinalIgnoreCase))
-        {
-            HubLog.Verified(_settings.Logger, file.RepoPath, file.HashAlgorithm!, actual);
-            return true;
-        }
-
-        HubLog.CachedFileCorrupt(_settings.Logger, what, file.RepoPath, file.HashAlgorithm!, file.ExpectedHash!, actual);
-        return false;
-    }
-
-    /// <summary>
-    /// Downloads a blob under its lock. When another program is caught writing the same partial file without the lock,
-    /// the download waits for it and uses the blob it publishes (after hashing it), or continues on its own once that
-    /// program goes quiet.
-    /// </summary>
-    private async Task DownloadBlobAsync(HubCacheLayout layout, string repoId, string commit, PlannedFile file, ProgressTracker tracker, CancellationToken cancellationToken)
-    {
-        Directory.CreateDirectory(layout.BlobsDirectory);
-        var location = new DownloadLocation(_http.ResolveUrl(repoId, commit, file.RepoPath));
-        for (var round = 1; ; round++)
-        {
-            try
-            {
-                await DownloadBlobOnceAsync(layout, repoId, commit, file, location, tracker, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (ForeignWriterException ex)
-            {
-                HubLog.ForeignWriter(_settings.Logger, layout.IncompletePath(file.Etag), layout.LockPath(file.Etag), ex.Message);
-                if (await ForeignWriterWait.WaitAsync(layout, file, _settings, (path, ct) => MatchesAsync(path, "blob", file, ct), cancellationToken).ConfigureAwait(false))
-                {
-                    tracker.FileStarted(file.RepoPath, file.Size, file.Size);
-                    return;
-                }
-
-                if (round == MaxForeignWriterRounds)
-                {
-                    throw new HubException(
-                        $"'{file.RepoPath}' of {repoId}@{commit}: another program kept rewriting '{layout.IncompletePath(file.Etag)}' without taking the lock '{layout.LockPath(file.Etag)}' ({ex.Message}). Let it finish or stop it, then try again.",
-                        ex);
-                }
-            }
-        }
-    }
-
-    private async Task DownloadBlobOnceAsync(HubCacheLayout layout, string repoId, string commit, PlannedFile file, DownloadLocation location, ProgressTracker tracker, CancellationToken cancellationToken)
-    {
-        var incomplete = layout.IncompletePath(file.Etag);
-        using var writer = new VerifyingBlobWriter(incomplete, file.Size, sha256: file.ExpectedSha256 is not null, gitSha1: file.ExpectedGitObjectId is not null, directWrites: _settings.UseDirectIO);
-        tracker.FileStarted(file.RepoPath, writer.Position, file.Size);
-        HubLog.Downloading(_settings.Logger, file.RepoPath, file.Size, writer.Position);
-        string? actual;
-        try
-        {
-            if (writer.Position < file.Size)
-            {
-                var transfer = new BlobTransfer(_http, _settings, location, repoId, commit, file, writer, tracker);
-                if (!RangedTransfer.Applies(_settings, file.Size - writer.Position) || !await RangedTransfer.RunAsync(transfer, cancellationToken).ConfigureAwait(false))
-                {
-                    await SequentialTransfer.RunAsync(transfer, cancellationToken).ConfigureAwait(false);
-                }
-            }
-
-            actual = writer.Complete();
-            HubLog.WroteDirectly(_settings.Logger, file.RepoPath, writer.DirectBytes, writer.WrittenBytes);
-        }
-        catch
-        {
-            tracker.FileFailed(writer.Position);
-            throw;
-        }
-
-        var received = writer.Position;
-        var algorithm = writer.AlgorithmName;
-        var expected = file.ExpectedSha256 ?? file.ExpectedGitObjectId;
-        string? failure = null;
-        if (received != file.Size)
-        {
-            failure = $"expected {file.Size} bytes but received {received}";
-            expected = file.Size.ToString(CultureInfo.InvariantCulture);
-            actual = received.ToString(CultureInfo.InvariantCulture);
-        }
-        else if (expected is not null && !string.Equals(expected, actual, StringComparison.OrdinalIgnoreCase))
-        {
-            failure = $"expected {algorithm} {expected} but the downloaded bytes hash to {algorithm} {actual}";
-        }
-
-        if (failure is not null)
-        {
-            tracker.FileFailed(received);
-            if (FileIdentity.IsSameFile(writer.Handle, incomplete))
-            {
-                File.Delete(incomplete);
-            }
-
-            HubLog.VerificationFailed(_settings.Logger, file.RepoPath, expected!, actual!);
-            throw new HubIntegrityException(
-                $"'{file.RepoPath}' of {repoId}@{commit} failed verification: {failure}. The partial blob was deleted and nothing was added to the snapshot; try again, and report the file if it keeps failing.")
-            {
-                Expected = expected,
-                Actual = actual,
-            };
-        }
-
-        if (actual is not null)
-        {
-            HubLog.Verified(_settings.Logger, file.RepoPath, algorithm!, actual);
-        }
-
-        try
-        {
-            BlobPublisher.Publish(writer.Handle, incomplete, layout.BlobPath(file.Etag), file.Size);
-        }
-        catch (ForeignWriterException)
-        {
-            tracker.FileFailed(received);
-            throw;
-        }
     }
 
     private static HubSnapshot FromCacheOnly(HubCacheLayout layout, string repoId, string revision, List<HubFile> requested, string? folder, IProgress<DownloadProgress>? progress)
