@@ -21,8 +21,8 @@ namespace Phi3.OnnxSdk.Hub;
 /// <para>
 /// Each range is read into chunks of the write path's size; chunks go to the <see cref="BlobWritePipeline"/> in file
 /// order, so the partial file only ever grows by the next bytes and stays a contiguous prefix of the blob (huggingface_hub
-/// resumes from its length). A connection does not ask for, nor fill, a chunk more than the window (two ranges per
-/// connection) beyond the next chunk to be written: memory stays bounded whatever order the ranges arrive in, and the
+/// resumes from its length). A connection does not ask for, nor fill, a chunk more than the window beyond the next chunk
+/// to be written (as many chunks as the one-connection path keeps in flight, and two ranges per connection once split): memory stays bounded whatever order the ranges arrive in, and the
 /// chunk the writer waits for can always be filled.
 /// </para>
 /// <para>
@@ -55,6 +55,7 @@ internal sealed class RangedTransfer : IDisposable
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stop;
     private long _head;
+    private int _window = BlobWritePipeline.Depth;
     private long _nextRange = long.MaxValue;
     private long _firstEnd;
     private long _firstClaimed;
@@ -194,6 +195,7 @@ internal sealed class RangedTransfer : IDisposable
 
             _firstEnd = boundary;
             _nextRange = boundary / _rangeSize;
+            _window = _windowChunks;
             HubLog.DownloadingRanges(_transfer.Settings.Logger, _transfer.File.RepoPath, _connections, _rangeSize, boundary);
             for (var i = 1; i < _connections; i++)
             {
@@ -377,7 +379,7 @@ internal sealed class RangedTransfer : IDisposable
             Task moved;
             lock (_gate)
             {
-                if (chunk < _head + _windowChunks)
+                if (chunk < _head + _window)
                 {
                     return;
                 }
