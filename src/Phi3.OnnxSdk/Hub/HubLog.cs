@@ -61,7 +61,4 @@ internal static partial class HubLog
 
     [LoggerMessage(EventId = 5019, Level = LogLevel.Warning, Message = "{Path}: the other program writing it has been quiet for {Quiet}; continuing the download from its {Length} bytes")]
     public static partial void ForeignWriterQuiet(ILogger logger, string path, TimeSpan quiet, long length);
-
-    [LoggerMessage(EventId = 5020, Level = LogLevel.Warning, Message = "The cached snapshot {Commit} of {RepoId} has no record of the file list of '{Folder}' (it was not downloaded by this SDK); it cannot be shown complete")]
-    public static partial void ListingNotRecorded(ILogger logger, string repoId, string commit, string folder);
 }
