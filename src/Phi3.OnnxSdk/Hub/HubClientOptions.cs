@@ -46,9 +46,9 @@ public sealed class HubClientOptions
     /// measurement is in docs/benchmarks.md). 1 turns ranged downloads off: one connection per file. Must be 1 to 64.
     /// </summary>
     /// <remarks>
-    /// A file of at least two ranges (16 MiB) starts on one connection; when that connection's rate stays below 1 GB/s
-    /// (the time it waits for the disk and the hash not counted), the rest of the file is split into 8 MiB ranges among
-    /// more connections. A connection faster than that keeps the file: more would only cost work, since the SHA-256 is
+    /// A file of at least two ranges (16 MiB) starts on one connection, which asks for spans of 1, 2, 4, then 8 ranges
+    /// of 8 MiB; when its rate stays below 1 GB/s (the time it waits for the disk and the hash not counted), the ranges
+    /// after its current span go to more connections. A connection faster than that keeps the file: more would only cost work, since the SHA-256 is
     /// computed over every byte in order on one core (about 2 GB/s). The partial <c>.incomplete</c> file always holds a
     /// contiguous prefix of the file, as huggingface_hub expects when it resumes; ranges that arrive ahead of it wait in
     /// memory, at most two ranges (16 MiB) per connection per file. A server that ignores ranges is read on one connection.

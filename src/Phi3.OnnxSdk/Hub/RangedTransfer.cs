@@ -10,13 +10,13 @@ namespace Phi3.OnnxSdk.Hub;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The first connection asks for everything from the partial file's end on. Once it has shown its rate (the bytes it
-/// received over the time it spent waiting for them, so time spent waiting for the writer does not count) and that
-/// rate is below <see cref="HubSettings.FanOutBelowBytesPerSecond"/>, or when it has shown nothing after
-/// <see cref="ProbeTime"/>, the file beyond the range it is in is cut into ranges of <see cref="HubSettings.RangeSize"/>
-/// bytes and more connections start, up to <see cref="HubSettings.ConnectionsPerFile"/>: content delivery networks cap
-/// each connection, so several reach a multiple of one's rate. A connection fast enough on its own (a fast link, or the
-/// loopback) keeps the whole file: more connections would only cost work.
+/// The first connection asks for spans of 1, 2, 4, then 8 ranges of <see cref="HubSettings.RangeSize"/> bytes (every
+/// request names its last byte, so no byte is ever sent twice). Once it has shown its rate (the bytes it received over
+/// the time it spent waiting for them, so time spent waiting for the writer does not count) and that rate is below
+/// <see cref="HubSettings.FanOutBelowBytesPerSecond"/>, or when it has shown nothing after <see cref="ProbeTime"/>, the
+/// ranges after its current span go to more connections, up to <see cref="HubSettings.ConnectionsPerFile"/>: content
+/// delivery networks cap each connection, so several reach a multiple of one's rate. A connection fast enough on its
+/// own (a fast link, or the loopback) keeps the whole file: more connections would only cost work.
 /// </para>
 /// <para>
 /// Each range is read into chunks of the write path's size; chunks go to the <see cref="BlobWritePipeline"/> in file
@@ -41,6 +41,9 @@ internal sealed class RangedTransfer : IDisposable
     /// <summary>How many bytes the first connection's rate is measured over before it is judged (at most one range).</summary>
     private const int ProbeBytes = 2 << 20;
 
+    /// <summary>The most ranges the first connection asks for at once (its spans double up to this).</summary>
+    private const int MaxSpanRanges = 8;
+
     private readonly BlobTransfer _transfer;
     private readonly long _start;
     private readonly long _end;
@@ -58,7 +61,6 @@ internal sealed class RangedTransfer : IDisposable
     private int _window = BlobWritePipeline.Depth;
     private long _nextRange = long.MaxValue;
     private long _firstEnd;
-    private long _firstClaimed;
     private bool _fanOutClosed;
     private long _firstBytes;
     private long _firstReadTicks;
@@ -70,8 +72,7 @@ internal sealed class RangedTransfer : IDisposable
         _transfer = transfer;
         _start = transfer.Writer.Position;
         _end = transfer.File.Size;
-        _firstEnd = _end;
-        _firstClaimed = _start;
+        _firstEnd = _start;
         _rangeSize = transfer.Settings.RangeSize;
         _probeBytes = Math.Min(ProbeBytes, _rangeSize);
 
@@ -172,8 +173,8 @@ internal sealed class RangedTransfer : IDisposable
     }
 
     /// <summary>
-    /// Cuts the first connection's span at the end of the range it is in and starts the other connections on the
-    /// ranges after it. Runs once, on the first connection's thread or the probe timer's.
+    /// Hands the ranges after the first connection's current span to the other connections and starts them. Runs once,
+    /// on the first connection's thread or the probe timer's.
     /// </summary>
     private void FanOut()
     {
@@ -185,18 +186,14 @@ internal sealed class RangedTransfer : IDisposable
             }
 
             _fanOutClosed = true;
-
-            // The first connection keeps the range it has claimed bytes in (at least its first range).
-            var boundary = Math.Max((_firstClaimed + _rangeSize - 1) / _rangeSize, (_start / _rangeSize) + 1) * _rangeSize;
-            if (boundary >= _end)
+            if (_firstEnd >= _end)
             {
                 return;
             }
 
-            _firstEnd = boundary;
-            _nextRange = boundary / _rangeSize;
+            _nextRange = _firstEnd / _rangeSize;
             _window = _windowChunks;
-            HubLog.DownloadingRanges(_transfer.Settings.Logger, _transfer.File.RepoPath, _connections, _rangeSize, boundary);
+            HubLog.DownloadingRanges(_transfer.Settings.Logger, _transfer.File.RepoPath, _connections, _rangeSize, _firstEnd);
             for (var i = 1; i < _connections; i++)
             {
                 _workers.Add(Task.Run(() => WorkAsync(first: false)));
@@ -210,7 +207,7 @@ internal sealed class RangedTransfer : IDisposable
         {
             if (first)
             {
-                await FetchAsync(_start, ClaimFirst, FirstRequestEnd, first: true, _stop.Token).ConfigureAwait(false);
+                await FetchSpansAsync().ConfigureAwait(false);
             }
 
             while (TakeRange() is { } range)
@@ -220,7 +217,7 @@ internal sealed class RangedTransfer : IDisposable
 
                 // No request is sent for a range outside the window: its body would only wait in the socket.
                 await WaitForWindowAsync(start / _chunkSize, _stop.Token).ConfigureAwait(false);
-                await FetchAsync(start, received => received >= end ? received : Math.Min(end, ChunkEnd(received)), () => end - 1, first: false, _stop.Token).ConfigureAwait(false);
+                await FetchAsync(start, received => received >= end ? received : Math.Min(end, ChunkEnd(received)), end - 1, first: false, _stop.Token).ConfigureAwait(false);
             }
         }
         catch (Exception ex)
@@ -228,6 +225,34 @@ internal sealed class RangedTransfer : IDisposable
             // The first failure stops the other connections; theirs (cancellations) are not kept.
             Interlocked.CompareExchange(ref _failure, ex, null);
             await _stop.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The first connection: spans of doubling size from the start, until the rest has gone to other connections or the file ends.</summary>
+    private async Task FetchSpansAsync()
+    {
+        var position = _start;
+        var spanRanges = 1L;
+        while (true)
+        {
+            long spanEnd;
+            lock (_gate)
+            {
+                if (_nextRange != long.MaxValue || position >= _end)
+                {
+                    return; // the ranges after the last span are the other connections'
+                }
+
+                _firstEnd = spanEnd = Math.Min(_end, ((position / _rangeSize) + spanRanges) * _rangeSize);
+            }
+
+            await FetchAsync(position, ClaimFirst, spanEnd - 1, first: true, _stop.Token).ConfigureAwait(false);
+            lock (_gate)
+            {
+                position = _firstEnd; // the whole file, when the server answered with all of it
+            }
+
+            spanRanges = Math.Min(spanRanges * 2, MaxSpanRanges);
         }
     }
 
@@ -246,22 +271,16 @@ internal sealed class RangedTransfer : IDisposable
     {
         lock (_gate)
         {
-            if (received >= _firstEnd)
-            {
-                return received;
-            }
-
-            _firstClaimed = Math.Min(_firstEnd, ChunkEnd(received));
-            return _firstClaimed;
+            return received >= _firstEnd ? received : Math.Min(_firstEnd, ChunkEnd(received));
         }
     }
 
     /// <summary>
     /// Fetches the bytes from <paramref name="start"/> that <paramref name="claim"/> hands out chunk by chunk (it returns
     /// the end of the next chunk to fill, or the offset it is given once the span is done), asking for bytes up to
-    /// <paramref name="requestEnd"/> (inclusive; <see langword="null"/>: to the end), retrying from the last received byte.
+    /// <paramref name="last"/>, retrying from the last received byte.
     /// </summary>
-    private async Task FetchAsync(long start, Func<long, long> claim, Func<long?> requestEnd, bool first, CancellationToken cancellationToken)
+    private async Task FetchAsync(long start, Func<long, long> claim, long last, bool first, CancellationToken cancellationToken)
     {
         var received = start;
         AlignedBuffer? buffer = null;
@@ -272,7 +291,7 @@ internal sealed class RangedTransfer : IDisposable
                 $"{_transfer.What} (from byte {start})",
                 async ct =>
                 {
-                    using var response = await _transfer.GetAsync(received, requestEnd(), alwaysRange: true, ct).ConfigureAwait(false);
+                    using var response = await _transfer.GetAsync(received, last, alwaysRange: true, ct).ConfigureAwait(false);
                     if (response.StatusCode != HttpStatusCode.PartialContent)
                     {
                         // A server that ignores ranges answers the first request from byte 0 with the whole file: read it.
@@ -340,23 +359,19 @@ internal sealed class RangedTransfer : IDisposable
         }
     }
 
-    /// <summary>The last byte the first connection asks for: none (to the end) until its span is cut at a range boundary.</summary>
-    private long? FirstRequestEnd()
-    {
-        lock (_gate)
-        {
-            return _firstEnd < _end ? _firstEnd - 1 : null;
-        }
-    }
-
-    /// <summary>Stops any fan-out (the server serves no ranges); returns whether none had happened yet.</summary>
+    /// <summary>Stops any fan-out (the server serves no ranges) and gives the first connection the whole file; returns whether no fan-out had happened yet.</summary>
     private bool CloseFanOut()
     {
         lock (_gate)
         {
-            var open = !_fanOutClosed;
+            if (_fanOutClosed)
+            {
+                return false;
+            }
+
             _fanOutClosed = true;
-            return open;
+            _firstEnd = _end;
+            return true;
         }
     }
 
