@@ -120,7 +120,8 @@ internal static class HubRangedBenchmark
         }
 
         var ratio = Median(ratios);
-        Console.WriteLine($"{label}: the first connection was joined by others in {FanOuts.Count - fannedOut} of the {runs} downloads with {connections} connections allowed");
+        var rates = FanOuts.FirstRates.Skip(FanOuts.FirstRates.Count - (FanOuts.Count - fannedOut)).Select(r => (r / 1e6).ToString("F0", CultureInfo.InvariantCulture));
+        Console.WriteLine($"{label}: the first connection was joined by others in {FanOuts.Count - fannedOut} of the {runs} downloads with {connections} connections allowed (its rate then, MB/s: {string.Join(", ", rates)}; threshold {HubSettings.DefaultFanOutBelowBytesPerSecond / 1e6:F0})");
         Console.WriteLine($"{label}, median of {runs}: one connection {size / Median(single) / 1e6:F0} MB/s ({Median(singleCpu) * (1L << 30) / size:F2} CPU-s/GiB), {connections} connections {size / Median(ranged) / 1e6:F0} MB/s ({Median(rangedCpu) * (1L << 30) / size:F2} CPU-s/GiB); median paired ratio {ratio:F2} (quartiles {Quantile(ratios, 0.25):F2} to {Quantile(ratios, 0.75):F2})");
         return ratio;
     }
@@ -202,6 +203,9 @@ internal static class HubRangedBenchmark
 
         public int Count => Volatile.Read(ref _count);
 
+        /// <summary>Gets the first connection's rate each split download measured (0: it had shown nothing after 100 ms).</summary>
+        public System.Collections.Concurrent.ConcurrentQueue<double> FirstRates { get; } = new();
+
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
 
@@ -212,6 +216,10 @@ internal static class HubRangedBenchmark
             if (eventId.Name == "DownloadingRanges")
             {
                 Interlocked.Increment(ref _count);
+                if (state is IEnumerable<KeyValuePair<string, object?>> values && values.FirstOrDefault(v => v.Key == "FirstRate").Value is double rate)
+                {
+                    FirstRates.Enqueue(rate);
+                }
             }
         }
     }

@@ -47,7 +47,7 @@ public sealed class HubClientOptions
     /// </summary>
     /// <remarks>
     /// A file of at least two ranges (16 MiB) starts on one connection, which asks for spans of 1, 2, 4, then 8 ranges
-    /// of 8 MiB; when its rate stays below 1 GB/s (the time it waits for the disk and the hash not counted), the ranges
+    /// of 8 MiB; when its rate stays below 500 MB/s (the time it waits for the disk and the hash not counted), the ranges
     /// after its current span go to more connections. A connection faster than that keeps the file: more would only cost work, since the SHA-256 is
     /// computed over every byte in order on one core (about 2 GB/s). The partial <c>.incomplete</c> file always holds a
     /// contiguous prefix of the file, as huggingface_hub expects when it resumes; ranges that arrive ahead of it wait in
@@ -120,7 +120,7 @@ public sealed class HubClientOptions
 
     /// <summary>
     /// Gets or sets the rate below which one connection's file is split among more (tests set it high, so that every
-    /// large file is). Default: 1 GB/s.
+    /// large file is). Default: 500 MB/s.
     /// </summary>
     internal long? FanOutBelowBytesPerSecond { get; set; }
 

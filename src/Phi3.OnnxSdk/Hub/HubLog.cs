@@ -47,8 +47,8 @@ internal static partial class HubLog
     [LoggerMessage(EventId = 5014, Level = LogLevel.Information, Message = "{RepoPath}: the download address on {Host} expired ({Status}); resolving it again through the hub")]
     public static partial void AddressExpired(ILogger logger, string repoPath, string host, int status);
 
-    [LoggerMessage(EventId = 5015, Level = LogLevel.Debug, Message = "Downloading {RepoPath} on {Connections} connections, {RangeSize} bytes per range, from byte {Offset}")]
-    public static partial void DownloadingRanges(ILogger logger, string repoPath, int connections, int rangeSize, long offset);
+    [LoggerMessage(EventId = 5015, Level = LogLevel.Debug, Message = "Downloading {RepoPath} on {Connections} connections, {RangeSize} bytes per range, from byte {Offset}: the first connection received {FirstRate:F0} bytes/s")]
+    public static partial void DownloadingRanges(ILogger logger, string repoPath, int connections, int rangeSize, long offset, double firstRate);
 
     [LoggerMessage(EventId = 5016, Level = LogLevel.Warning, Message = "{RepoPath}: the server answered a range request with {Status}; fetching the rest on one connection")]
     public static partial void RangesRefused(ILogger logger, string repoPath, int status);

@@ -15,10 +15,11 @@ internal sealed class HubSettings
     internal const int MaxConnectionsPerFile = 64;
 
     /// <summary>
-    /// The default rate below which one connection's file is split: half of what one core hashes with SHA-256 (about
-    /// 2 GB/s with SHA-NI), so a connection above it leaves more connections little to gain.
+    /// The default rate below which one connection's file is split: a quarter of what one core hashes with SHA-256
+    /// (about 2 GB/s with SHA-NI), far above what CDNs allow one connection (tens of MB/s), and well below what the
+    /// loopback delivers, so a connection above it leaves more connections little to gain.
     /// </summary>
-    internal const long DefaultFanOutBelowBytesPerSecond = 1_000_000_000;
+    internal const long DefaultFanOutBelowBytesPerSecond = 500_000_000;
 
     /// <summary>The default range size: 8 MiB, a multiple of both chunk sizes (4 MiB direct, 1 MiB buffered).</summary>
     internal const int DefaultRangeSize = 8 << 20;

@@ -193,7 +193,8 @@ internal sealed class RangedTransfer : IDisposable
 
             _nextRange = _firstEnd / _rangeSize;
             _window = _windowChunks;
-            HubLog.DownloadingRanges(_transfer.Settings.Logger, _transfer.File.RepoPath, _connections, _rangeSize, _firstEnd);
+            var seconds = (double)_firstReadTicks / Stopwatch.Frequency;
+            HubLog.DownloadingRanges(_transfer.Settings.Logger, _transfer.File.RepoPath, _connections, _rangeSize, _firstEnd, seconds > 0 ? Volatile.Read(ref _firstBytes) / seconds : 0);
             for (var i = 1; i < _connections; i++)
             {
                 _workers.Add(Task.Run(() => WorkAsync(first: false)));

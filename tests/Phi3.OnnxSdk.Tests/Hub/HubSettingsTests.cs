@@ -120,13 +120,13 @@ public class HubSettingsTests
     }
 
     [Fact]
-    public void Resolve_NoConnectionOptions_UsesEightConnectionsOf8MiBRangesBelow1GBPerSecond()
+    public void Resolve_NoConnectionOptions_UsesEightConnectionsOf8MiBRangesBelow500MBPerSecond()
     {
         var settings = Resolve([]);
 
         Assert.Equal(8, settings.ConnectionsPerFile);
         Assert.Equal(8 << 20, settings.RangeSize);
-        Assert.Equal(1_000_000_000, settings.FanOutBelowBytesPerSecond);
+        Assert.Equal(500_000_000, settings.FanOutBelowBytesPerSecond);
     }
 
     [Theory]
