@@ -22,6 +22,14 @@ namespace Phi3.OnnxSdk.Hub;
 /// a branch or tag whose ref is cached) with every requested file, that snapshot is returned and a warning is
 /// logged, as huggingface_hub does. 401, 403 and 404 answers never fall back to the cache.
 /// </para>
+/// <para>
+/// A large file whose first connection is slow (CDNs cap each connection) is fetched in ranges on up to
+/// <see cref="HubClientOptions.ConnectionsPerFile"/> connections, still hashed as one stream, the partial file always a
+/// contiguous prefix. An expired CDN address (403 or 410 from the download server) is resolved again through the hub.
+/// A folder download records its listing, so that without the hub a folder whose download stopped half-way is reported
+/// incomplete. Another program writing the same partial blob without huggingface_hub's lock is noticed: nothing is
+/// published whose bytes on disk were not the ones verified, and a blob that program finishes is used after hashing it.
+/// </para>
 /// <para>All members are thread-safe; <see cref="DownloadAsync"/> may run concurrently, also for the same files.</para>
 /// </remarks>
 public sealed partial class HuggingFaceDownloader : IDisposable
