@@ -24,6 +24,11 @@ internal static partial class CatalogValidator
             }
         }
 
+        if (families.Count == 0)
+        {
+            throw new ModelCatalogException($"Model catalog '{source}' declares no families; add at least one under 'families', with its variants under 'models'.", source, null);
+        }
+
         if (!familyNames.ContainsKey(defaultFamily))
         {
             throw new ModelCatalogException($"Model catalog '{source}': the default family '{defaultFamily}' is not one of its families.", source, null);

@@ -2,7 +2,8 @@ namespace Phi3.OnnxSdk.Catalog;
 
 /// <summary>
 /// The model families and ONNX variants the SDK knows: the shipped <c>models.json</c> (<see cref="Default"/>), a
-/// user's own catalog file, or either extended with user entries (<see cref="WithEntries(ModelCatalog)"/>).
+/// user's own catalog file, or either extended with user entries (<see cref="WithEntries(ModelCatalog)"/>). A user's
+/// file may hold only its own families and variants; <c>defaultFamily</c> is optional there.
 /// </summary>
 /// <remarks>Immutable and thread-safe. Names and aliases are compared without regard to case.</remarks>
 public sealed class ModelCatalog
@@ -14,13 +15,19 @@ public sealed class ModelCatalog
 
     private static readonly Lazy<ModelCatalog> DefaultCatalog = new(LoadEmbedded, LazyThreadSafetyMode.ExecutionAndPublication);
 
-    private ModelCatalog(IReadOnlyList<ModelFamily> families, IReadOnlyList<ModelVariant> variants, string defaultFamily, string source)
+    // Which catalog file or name each family and variant id came from, for the message when a merge clashes.
+    private readonly Dictionary<string, string> _origins;
+
+    private ModelCatalog(IReadOnlyList<ModelFamily> families, IReadOnlyList<ModelVariant> variants, string? declaredDefaultFamily, string source, Dictionary<string, string>? origins = null)
     {
+        var defaultFamily = declaredDefaultFamily ?? ImplicitDefaultFamily(families);
         CatalogValidator.Validate(families, variants, defaultFamily, source);
         Families = families;
         Variants = variants;
-        DefaultFamily = families.First(f => f.Id.Equals(defaultFamily, StringComparison.OrdinalIgnoreCase) || f.Aliases.Contains(defaultFamily, StringComparer.OrdinalIgnoreCase)).Id;
+        DefaultFamily = families.First(f => Names(f).Contains(defaultFamily, StringComparer.OrdinalIgnoreCase)).Id;
+        DeclaredDefaultFamily = declaredDefaultFamily;
         Source = source;
+        _origins = origins ?? families.Select(f => FamilyKey(f.Id)).Concat(variants.Select(v => VariantKey(v.Id))).ToDictionary(key => key, _ => source, StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>Gets the catalog shipped inside the SDK (the repository's models.json).</summary>
@@ -38,6 +45,9 @@ public sealed class ModelCatalog
 
     /// <summary>Gets the file or name the catalog was read from (used in messages).</summary>
     public string Source { get; }
+
+    /// <summary>Gets the default family the catalog itself declares, or <see langword="null"/> when it declares none.</summary>
+    internal string? DeclaredDefaultFamily { get; }
 
     /// <summary>Reads a catalog file in the models.json format; relative <c>localPath</c> entries are taken from its folder.</summary>
     /// <param name="path">The catalog file.</param>
@@ -69,13 +79,13 @@ public sealed class ModelCatalog
         ArgumentNullException.ThrowIfNull(json);
         var source = sourceName ?? "(inline)";
         var parsed = CatalogParser.Parse(json, source, baseDirectory);
-        return new ModelCatalog(parsed.Families, parsed.Variants, parsed.DefaultFamily ?? DefaultFamilyId, source);
+        return new ModelCatalog(parsed.Families, parsed.Variants, parsed.DefaultFamily, source);
     }
 
     /// <summary>Builds a catalog from records made in code.</summary>
     /// <param name="families">The families.</param>
     /// <param name="variants">The variants; each names one of <paramref name="families"/>.</param>
-    /// <param name="defaultFamily">The default family, or <see langword="null"/> for <see cref="DefaultFamilyId"/>.</param>
+    /// <param name="defaultFamily">The default family, or <see langword="null"/> for <see cref="DefaultFamilyId"/> when it is one of <paramref name="families"/>, else the first family.</param>
     /// <returns>The validated catalog.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="families"/> or <paramref name="variants"/> is null.</exception>
     /// <exception cref="ModelCatalogException">An entry is invalid; the message names it.</exception>
@@ -83,25 +93,43 @@ public sealed class ModelCatalog
     {
         ArgumentNullException.ThrowIfNull(families);
         ArgumentNullException.ThrowIfNull(variants);
-        return new ModelCatalog([.. families], [.. variants], defaultFamily ?? DefaultFamilyId, "(code)");
+        return new ModelCatalog([.. families], [.. variants], defaultFamily, "(code)");
     }
 
     /// <summary>
-    /// Returns a catalog holding this catalog's entries plus <paramref name="other"/>'s; an entry of
-    /// <paramref name="other"/> replaces one of this catalog with the same id, and its default family wins when it
-    /// declares one different from <see cref="DefaultFamilyId"/>.
+    /// Returns a catalog holding this catalog's entries followed by <paramref name="other"/>'s, as a user's catalog file
+    /// extends the shipped one. The default family is the one <paramref name="other"/> declares, else this catalog's.
     /// </summary>
-    /// <param name="other">The entries to add, for example a private repository or a local folder.</param>
+    /// <param name="other">The entries to add, for example a private repository or a local folder, in families of their own.</param>
     /// <returns>The merged, validated catalog.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="other"/> is null.</exception>
-    /// <exception cref="ModelCatalogException">The merged entries clash (for example an alias used twice).</exception>
+    /// <exception cref="ModelCatalogException">
+    /// A family id or alias of <paramref name="other"/> (and so any of its variant ids) is already in this catalog; the
+    /// message names the entry and both catalog files. Entries are added, never replaced: give yours another id.
+    /// </exception>
     public ModelCatalog WithEntries(ModelCatalog other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        var families = Families.Where(f => !other.Families.Any(o => o.Id.Equals(f.Id, StringComparison.OrdinalIgnoreCase))).Concat(other.Families);
-        var variants = Variants.Where(v => !other.Variants.Any(o => o.Id.Equals(v.Id, StringComparison.OrdinalIgnoreCase))).Concat(other.Variants);
-        var defaultFamily = other.DefaultFamily.Equals(DefaultFamilyId, StringComparison.OrdinalIgnoreCase) ? DefaultFamily : other.DefaultFamily;
-        return new ModelCatalog([.. families], [.. variants], defaultFamily, $"{Source} + {other.Source}");
+        foreach (var family in other.Families)
+        {
+            foreach (var name in Names(family))
+            {
+                if (FindFamily(name) is { } existing)
+                {
+                    throw Clash(other, family.Id, name.Equals(existing.Id, StringComparison.OrdinalIgnoreCase) ? $"family '{family.Id}'" : $"the name '{name}' of family '{family.Id}'", $"family '{existing.Id}'", _origins[FamilyKey(existing.Id)]);
+                }
+            }
+        }
+
+        // A variant's id starts with its family's, and each variant's family is in its own catalog: with no family
+        // clashing, no variant id can.
+        var origins = new Dictionary<string, string>(_origins, StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, source) in other._origins)
+        {
+            origins[key] = source;
+        }
+
+        return new ModelCatalog([.. Families, .. other.Families], [.. Variants, .. other.Variants], other.DeclaredDefaultFamily ?? DefaultFamily, $"{Source} + {other.Source}", origins);
     }
 
     /// <summary>Finds a family by id or alias.</summary>
@@ -147,6 +175,27 @@ public sealed class ModelCatalog
         var inFamily = GetVariants(family);
         return inFamily.FirstOrDefault(v => v.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
             ?? inFamily.FirstOrDefault(v => v.Aliases.Contains(name, StringComparer.OrdinalIgnoreCase));
+    }
+
+    private static IEnumerable<string> Names(ModelFamily family) => family.Aliases.Prepend(family.Id);
+
+    /// <summary>Without a declared default: the SDK's default family when the catalog has it, else its first family.</summary>
+    private static string ImplicitDefaultFamily(IReadOnlyList<ModelFamily> families) =>
+        families.Count > 0 && families[0] is { } first && !families.Any(f => f is not null && Names(f).Contains(DefaultFamilyId, StringComparer.OrdinalIgnoreCase))
+            ? first.Id
+            : DefaultFamilyId;
+
+    private static string FamilyKey(string id) => "family:" + id;
+
+    private static string VariantKey(string id) => "variant:" + id;
+
+    private static ModelCatalogException Clash(ModelCatalog other, string family, string what, string existing, string existingSource)
+    {
+        var source = other._origins.GetValueOrDefault(FamilyKey(family), other.Source);
+        return new(
+            $"Model catalog '{source}': {what} clashes with {existing} of '{existingSource}'. A catalog file adds entries to the built-in catalog and cannot replace them; give yours another id (a family of your own, with its variants under it).",
+            source,
+            family);
     }
 
     private static ModelCatalog LoadEmbedded()

@@ -42,4 +42,18 @@ internal static class BlobHasher
 
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
+
+    /// <summary>Hashes a cached file and tells whether it has the expected digest; logs a mismatch.</summary>
+    public static async Task<bool> MatchesAsync(string path, string what, PlannedFile file, HubSettings settings, CancellationToken cancellationToken)
+    {
+        var actual = await HashAsync(path, file, cancellationToken).ConfigureAwait(false);
+        if (string.Equals(actual, file.ExpectedHash, StringComparison.OrdinalIgnoreCase))
+        {
+            HubLog.Verified(settings.Logger, file.RepoPath, file.HashAlgorithm!, actual);
+            return true;
+        }
+
+        HubLog.CachedFileCorrupt(settings.Logger, what, file.RepoPath, file.HashAlgorithm!, file.ExpectedHash!, actual);
+        return false;
+    }
 }

@@ -5,8 +5,9 @@ namespace Phi3.OnnxSdk.Hub;
 
 /// <summary>
 /// Hashes and writes received chunks of a blob on two background stages, each in file order, while the caller keeps
-/// reading the next bytes. Up to <see cref="Depth"/> chunks are in flight, so a short stall of one stage does not stop
-/// the transfer. One reader at a time; <see cref="CompleteAsync"/> drains every submitted chunk (also after a failed
+/// reading the next bytes. Up to <see cref="Depth"/> chunks (or the depth given) are in flight, so a short stall of one
+/// stage does not stop the transfer. Chunks are submitted in file order, one call at a time (the connections of a
+/// ranged download rent buffers concurrently but submit them in order under their own lock); <see cref="CompleteAsync"/> drains every submitted chunk (also after a failed
 /// read), so the partial file holds every byte received. The buffers are <see cref="AlignedBuffer"/>s, allocated as the
 /// transfer first needs them and reused, so that the write stage can write them directly to the disk.
 /// </summary>
@@ -17,7 +18,7 @@ internal sealed class BlobWritePipeline : IDisposable
 
     private readonly Channel<Chunk> _toHash = Channel.CreateUnbounded<Chunk>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly Channel<Chunk> _toWrite = Channel.CreateUnbounded<Chunk>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-    private readonly SemaphoreSlim _free = new(Depth, Depth);
+    private readonly SemaphoreSlim _free;
     private readonly ConcurrentBag<AlignedBuffer> _spare = [];
     private readonly CancellationTokenSource _failed = new();
     private readonly Task _hashing;
@@ -27,9 +28,11 @@ internal sealed class BlobWritePipeline : IDisposable
     /// <param name="writer">The blob writer; its <see cref="VerifyingBlobWriter.Hash"/> and <see cref="VerifyingBlobWriter.Write"/> run on the two stages.</param>
     /// <param name="chunkSize">The size of the buffers <see cref="RentAsync"/> hands out.</param>
     /// <param name="write">Writes a chunk (on the write stage); wraps <see cref="VerifyingBlobWriter.Write"/> with error mapping and progress.</param>
-    public BlobWritePipeline(VerifyingBlobWriter writer, int chunkSize, Action<ReadOnlySpan<byte>> write)
+    /// <param name="depth">How many chunks may be rented and not yet both hashed and written.</param>
+    public BlobWritePipeline(VerifyingBlobWriter writer, int chunkSize, Action<ReadOnlySpan<byte>> write, int depth = Depth)
     {
         ChunkSize = chunkSize;
+        _free = new SemaphoreSlim(depth, depth);
         _hashing = Task.Run(() => RunStageAsync(_toHash.Reader, c => writer.Hash(c.Bytes)));
         _writing = Task.Run(() => RunStageAsync(_toWrite.Reader, c => write(c.Bytes)));
     }

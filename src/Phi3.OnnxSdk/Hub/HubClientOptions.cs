@@ -41,6 +41,21 @@ public sealed class HubClientOptions
     public int? MaxParallelDownloads { get; set; }
 
     /// <summary>
+    /// Gets or sets how many connections fetch one large file at once, each its own byte ranges, as hf_transfer does:
+    /// content delivery networks cap each connection, so several reach a multiple of one's rate. Default: 8 (the
+    /// measurement is in docs/benchmarks.md). 1 turns ranged downloads off: one connection per file. Must be 1 to 64.
+    /// </summary>
+    /// <remarks>
+    /// A file of at least two ranges (16 MiB) starts on one connection, which asks for spans of 1, 2, 4, then 8 ranges
+    /// of 8 MiB; when its rate stays below 500 MB/s (the time it waits for the disk and the hash not counted), the ranges
+    /// after its current span go to more connections. A connection faster than that keeps the file: more would only cost work, since the SHA-256 is
+    /// computed over every byte in order on one core (about 2 GB/s). The partial <c>.incomplete</c> file always holds a
+    /// contiguous prefix of the file, as huggingface_hub expects when it resumes; ranges that arrive ahead of it wait in
+    /// memory, at most two ranges (16 MiB) per connection per file. A server that ignores ranges is read on one connection.
+    /// </remarks>
+    public int? ConnectionsPerFile { get; set; }
+
+    /// <summary>
     /// Gets or sets how many times a request is retried after a time-out, a dropped connection, 408, 429 or a
     /// 5xx answer. Default: 5. 401, 403 and 404 are never retried.
     /// </summary>
@@ -99,6 +114,15 @@ public sealed class HubClientOptions
 
     /// <summary>Gets or sets the logger. Default: none. The token never appears in log messages.</summary>
     public ILogger? Logger { get; set; }
+
+    /// <summary>Gets or sets the size of the byte ranges a connection asks for (tests make it small). Default: 8 MiB.</summary>
+    internal int? RangeSize { get; set; }
+
+    /// <summary>
+    /// Gets or sets the rate below which one connection's file is split among more (tests set it high, so that every
+    /// large file is). Default: 500 MB/s.
+    /// </summary>
+    internal long? FanOutBelowBytesPerSecond { get; set; }
 
     /// <summary>Gets or sets the environment reader (tests replace it). Default: the process environment.</summary>
     internal Func<string, string?>? EnvironmentReader { get; set; }

@@ -29,6 +29,10 @@ internal sealed partial class HubHttpClient : IDisposable
             AutomaticDecompression = DecompressionMethods.None,
             ConnectTimeout = settings.Timeout,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+
+            // A body left unread (a ranged download cuts its first, open-ended request at a range boundary) closes its
+            // connection at once, instead of being read on for up to 1 MiB to keep the connection.
+            MaxResponseDrainSize = 0,
         };
         _http = new HttpClient(handler, disposeHandler: true) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         var version = typeof(HubHttpClient).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0";
@@ -50,31 +54,59 @@ internal sealed partial class HubHttpClient : IDisposable
             retryUnreachable);
 
     /// <summary>
-    /// Sends one GET (following redirects) for the bytes from <paramref name="offset"/>. Returns 200, 206 or 416
-    /// answers; throws a mapped exception for others. The caller disposes the answer.
+    /// Sends one GET for the bytes <paramref name="from"/> to <paramref name="to"/> (inclusive; <see langword="null"/>:
+    /// to the end), starting at the address <paramref name="location"/> remembers and following redirects. When a
+    /// download server other than the hub answers 403 or 410 (its signed address expired), the file is resolved through
+    /// the hub again, once. Returns 200, 206 or 416 answers; throws a mapped exception for others. The caller disposes
+    /// the answer. A request for the whole file carries no Range header unless <paramref name="alwaysRange"/> is set.
     /// </summary>
-    public async Task<HttpResponseMessage> GetFromAsync(Uri url, long offset, string repoId, string revision, string repoPath, CancellationToken cancellationToken)
+    public async Task<HttpResponseMessage> GetRangeAsync(DownloadLocation location, long from, long? to, bool alwaysRange, string repoId, string revision, string repoPath, CancellationToken cancellationToken)
     {
+        var ranged = alwaysRange || from > 0 || to is not null;
+        var renewed = false;
+        var url = location.Current;
         for (var hop = 0; ; hop++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
             request.Headers.AcceptEncoding.ParseAdd("identity");
-            if (offset > 0)
+            if (ranged)
             {
-                request.Headers.Range = new RangeHeaderValue(offset, null);
+                request.Headers.Range = new RangeHeaderValue(from, to);
             }
 
             AddAuthorization(request);
             var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
-            if (IsRedirect(response.StatusCode) && response.Headers.Location is { } location && hop < MaxRedirects)
+            if (IsRedirect(response.StatusCode) && response.Headers.Location is { } target && hop < MaxRedirects)
             {
                 response.Dispose();
-                url = location.IsAbsoluteUri ? location : new Uri(url, location);
+                url = target.IsAbsoluteUri ? target : new Uri(url, target);
                 continue;
             }
 
-            if (response.IsSuccessStatusCode || (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable && offset > 0))
+            if ((int)response.StatusCode is 403 or 410 && !IsHubOrigin(url))
             {
+                var code = (int)response.StatusCode;
+                response.Dispose();
+                if (renewed)
+                {
+                    throw new HubException(
+                        $"The download server {url.Host} refused '{repoPath}' of {repoId}@{revision} ({code}) even with the fresh address the hub just gave. Signed download addresses expire: check the system clock, then try again.")
+                    {
+                        StatusCode = (HttpStatusCode)code,
+                    };
+                }
+
+                renewed = true;
+                HubLog.AddressExpired(_settings.Logger, repoPath, url.Host, code);
+                location.Forget(url);
+                url = location.ResolveUrl;
+                hop = -1;
+                continue;
+            }
+
+            if (response.IsSuccessStatusCode || (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable && ranged))
+            {
+                location.Remember(url);
                 return response;
             }
 
@@ -294,12 +326,14 @@ internal sealed partial class HubHttpClient : IDisposable
     private void AddAuthorization(HttpRequestMessage request)
     {
         // The token goes to the hub's own origin only: never to a CDN or any other host a redirect names.
-        if (_settings.Token is { } token && request.RequestUri is { } uri
-            && Uri.Compare(uri, _settings.Endpoint, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0)
+        if (_settings.Token is { } token && request.RequestUri is { } uri && IsHubOrigin(uri))
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
     }
+
+    private bool IsHubOrigin(Uri uri) =>
+        Uri.Compare(uri, _settings.Endpoint, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
 
     private Exception MapError(HttpResponseMessage response, string repoId, string revision, string repoPath)
     {

@@ -43,4 +43,22 @@ internal static partial class HubLog
 
     [LoggerMessage(EventId = 5013, Level = LogLevel.Debug, Message = "{RepoPath}: {DirectBytes} of the {WrittenBytes} bytes written went directly to the disk")]
     public static partial void WroteDirectly(ILogger logger, string repoPath, long directBytes, long writtenBytes);
+
+    [LoggerMessage(EventId = 5014, Level = LogLevel.Information, Message = "{RepoPath}: the download address on {Host} expired ({Status}); resolving it again through the hub")]
+    public static partial void AddressExpired(ILogger logger, string repoPath, string host, int status);
+
+    [LoggerMessage(EventId = 5015, Level = LogLevel.Debug, Message = "Downloading {RepoPath} on {Connections} connections, {RangeSize} bytes per range, from byte {Offset}: the first connection received {FirstRate:F0} bytes/s")]
+    public static partial void DownloadingRanges(ILogger logger, string repoPath, int connections, int rangeSize, long offset, double firstRate);
+
+    [LoggerMessage(EventId = 5016, Level = LogLevel.Warning, Message = "{RepoPath}: the server answered a range request with {Status}; fetching the rest on one connection")]
+    public static partial void RangesRefused(ILogger logger, string repoPath, int status);
+
+    [LoggerMessage(EventId = 5017, Level = LogLevel.Warning, Message = "Another program is writing {Path} without taking the lock {LockPath} (huggingface_hub's); waiting for it to finish: {Reason}")]
+    public static partial void ForeignWriter(ILogger logger, string path, string lockPath, string reason);
+
+    [LoggerMessage(EventId = 5018, Level = LogLevel.Information, Message = "{RepoPath}: another program finished blob {Etag} first; it was checked and is used")]
+    public static partial void AcceptedForeignBlob(ILogger logger, string repoPath, string etag);
+
+    [LoggerMessage(EventId = 5019, Level = LogLevel.Warning, Message = "{Path}: the other program writing it has been quiet for {Quiet}; continuing the download from its {Length} bytes")]
+    public static partial void ForeignWriterQuiet(ILogger logger, string path, TimeSpan quiet, long length);
 }

@@ -9,13 +9,31 @@ internal sealed class HubSettings
 {
     internal static readonly Uri DefaultEndpoint = new("https://huggingface.co");
 
-    private HubSettings(Uri endpoint, string? token, string cacheDirectory, bool offline, int maxParallelDownloads, int maxRetries, TimeSpan retryDelay, TimeSpan timeout, TimeSpan progressInterval, bool useSymbolicLinks, bool verifyCachedFiles, bool useDirectIO, ILogger logger, Func<string, long> freeSpaceProbe, Action<string, string> symbolicLinkFactory)
+    /// <summary>The default of <see cref="HubClientOptions.ConnectionsPerFile"/>, chosen by the measurement in docs/benchmarks.md.</summary>
+    internal const int DefaultConnectionsPerFile = 8;
+
+    internal const int MaxConnectionsPerFile = 64;
+
+    /// <summary>
+    /// The default rate below which one connection's file is split: a quarter of what one core hashes with SHA-256
+    /// (about 2 GB/s with SHA-NI), far above what CDNs allow one connection (tens of MB/s), and well below what the
+    /// loopback delivers, so a connection above it leaves more connections little to gain.
+    /// </summary>
+    internal const long DefaultFanOutBelowBytesPerSecond = 500_000_000;
+
+    /// <summary>The default range size: 8 MiB, a multiple of both chunk sizes (4 MiB direct, 1 MiB buffered).</summary>
+    internal const int DefaultRangeSize = 8 << 20;
+
+    private HubSettings(Uri endpoint, string? token, string cacheDirectory, bool offline, int maxParallelDownloads, int connectionsPerFile, int rangeSize, long fanOutBelowBytesPerSecond, int maxRetries, TimeSpan retryDelay, TimeSpan timeout, TimeSpan progressInterval, bool useSymbolicLinks, bool verifyCachedFiles, bool useDirectIO, ILogger logger, Func<string, long> freeSpaceProbe, Action<string, string> symbolicLinkFactory)
     {
         Endpoint = endpoint;
         Token = token;
         CacheDirectory = cacheDirectory;
         Offline = offline;
         MaxParallelDownloads = maxParallelDownloads;
+        ConnectionsPerFile = connectionsPerFile;
+        RangeSize = rangeSize;
+        FanOutBelowBytesPerSecond = fanOutBelowBytesPerSecond;
         MaxRetries = maxRetries;
         RetryDelay = retryDelay;
         Timeout = timeout;
@@ -37,6 +55,14 @@ internal sealed class HubSettings
     public bool Offline { get; }
 
     public int MaxParallelDownloads { get; }
+
+    public int ConnectionsPerFile { get; }
+
+    /// <summary>Gets the size of one ranged request: a multiple of <see cref="DirectIO.Alignment"/>.</summary>
+    public int RangeSize { get; }
+
+    /// <summary>Gets the rate below which a file's first connection is joined by more.</summary>
+    public long FanOutBelowBytesPerSecond { get; }
 
     public int MaxRetries { get; }
 
@@ -80,6 +106,15 @@ internal sealed class HubSettings
 
         var parallel = options.MaxParallelDownloads ?? 4;
         ArgumentOutOfRangeException.ThrowIfLessThan(parallel, 1, "options.MaxParallelDownloads");
+        var connections = options.ConnectionsPerFile ?? DefaultConnectionsPerFile;
+        ArgumentOutOfRangeException.ThrowIfLessThan(connections, 1, "options.ConnectionsPerFile");
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(connections, MaxConnectionsPerFile, "options.ConnectionsPerFile");
+        var rangeSize = options.RangeSize ?? DefaultRangeSize;
+        if (rangeSize <= 0 || rangeSize % DirectIO.Alignment != 0)
+        {
+            throw new ArgumentOutOfRangeException("options.RangeSize", rangeSize, $"The range size must be a positive multiple of {DirectIO.Alignment}.");
+        }
+
         var retries = options.MaxRetries ?? 5;
         ArgumentOutOfRangeException.ThrowIfNegative(retries, "options.MaxRetries");
         var retryDelay = options.RetryDelay ?? TimeSpan.FromSeconds(1);
@@ -95,6 +130,9 @@ internal sealed class HubSettings
             Path.GetFullPath(cache),
             offline,
             parallel,
+            connections,
+            rangeSize,
+            options.FanOutBelowBytesPerSecond ?? DefaultFanOutBelowBytesPerSecond,
             retries,
             retryDelay,
             timeout,

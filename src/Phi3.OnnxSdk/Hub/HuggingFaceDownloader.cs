@@ -22,6 +22,14 @@ namespace Phi3.OnnxSdk.Hub;
 /// a branch or tag whose ref is cached) with every requested file, that snapshot is returned and a warning is
 /// logged, as huggingface_hub does. 401, 403 and 404 answers never fall back to the cache.
 /// </para>
+/// <para>
+/// A large file whose first connection is slow (CDNs cap each connection) is fetched in ranges on up to
+/// <see cref="HubClientOptions.ConnectionsPerFile"/> connections, still hashed as one stream, the partial file always a
+/// contiguous prefix. An expired CDN address (403 or 410 from the download server) is resolved again through the hub.
+/// A folder download records its listing, so that without the hub a folder whose download stopped half-way is reported
+/// incomplete. Another program writing the same partial blob without huggingface_hub's lock is noticed: nothing is
+/// published whose bytes on disk were not the ones verified, and a blob that program finishes is used after hashing it.
+/// </para>
 /// <para>All members are thread-safe; <see cref="DownloadAsync"/> may run concurrently, also for the same files.</para>
 /// </remarks>
 public sealed partial class HuggingFaceDownloader : IDisposable
@@ -31,6 +39,7 @@ public sealed partial class HuggingFaceDownloader : IDisposable
 
     /// <summary>The chunk size through the page cache: small enough to stay in the processor's cache between receiving, hashing and copying (4 MiB chunks halved the rate here).</summary>
     internal const int BufferedChunkSize = 1 << 20;
+
     private readonly HubSettings _settings;
     private readonly HubHttpClient _http;
     private int _disposed;
@@ -95,8 +104,7 @@ public sealed partial class HuggingFaceDownloader : IDisposable
         // 1-2. What to fetch, and its commit, etag and size. A hub that cannot be reached falls back to the cache.
         // When the cache already holds the revision, a host that cannot be reached at all is not retried: the cached
         // copy is used at once (huggingface_hub does the same) instead of after the whole back-off.
-        var uncached = new List<string>();
-        var cacheCanServe = FindCachedSnapshot(layout, revision, requested, folder, [], uncached) is not null && uncached.Count == 0;
+        var cacheCanServe = CachedSnapshotLookup.Find(layout, revision, requested, folder).IsComplete;
         HubFile[] files;
         HubFileMetadata[] metadata;
         try
@@ -119,6 +127,11 @@ public sealed partial class HuggingFaceDownloader : IDisposable
 
         CheckFreeSpace(layout, request.RepoId, commit, plan);
         WriteRef(layout, revision, commit);
+        if (folder is not null)
+        {
+            // Recorded before the first byte, so that a download that stops half-way is known to be incomplete.
+            SnapshotListing.Write(layout, commit, folder, plan.Where(p => folder.Length == 0 || p.RepoPath.StartsWith(folder + "/", StringComparison.Ordinal)));
+        }
 
         // 4. Fetch what is missing, a bounded number of files at once.
         var tracker = new ProgressTracker(progress, _settings.ProgressInterval, plan.Sum(p => p.Size), plan.Length);
@@ -242,26 +255,6 @@ public sealed partial class HuggingFaceDownloader : IDisposable
         var incomplete = new FileInfo(layout.IncompletePath(metadata.Etag));
         var partial = !cached && incomplete.Exists && incomplete.Length <= metadata.Size ? incomplete.Length : 0;
         return new PlannedFile(metadata, expectedSha, gitOid, cached, partial);
-    }
-
-    /// <summary>The length of a file, following a symbolic link to its blob.</summary>
-    private static long LengthOf(string path)
-    {
-        using var handle = File.OpenHandle(path);
-        return RandomAccess.GetLength(handle);
-    }
-
-    /// <summary>The length of the file a snapshot path shows, or -1 when there is none to read (a link whose blob is gone included).</summary>
-    private static long TryLengthOf(string path)
-    {
-        try
-        {
-            return LengthOf(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return -1;
-        }
     }
 
     private static bool IsCompleteBlob(string blobPath, long size)
@@ -399,7 +392,7 @@ public sealed partial class HuggingFaceDownloader : IDisposable
         using (await BlobLock.AcquireAsync(layout.LockPath(file.Etag), _settings.Logger, cancellationToken).ConfigureAwait(false))
         {
             // Checked under the lock, so no other download is replacing the blob meanwhile.
-            if (verify && IsCompleteBlob(blob, file.Size) && !await MatchesAsync(blob, "blob", file, cancellationToken).ConfigureAwait(false))
+            if (verify && IsCompleteBlob(blob, file.Size) && !await BlobHasher.MatchesAsync(blob, "blob", file, _settings, cancellationToken).ConfigureAwait(false))
             {
                 File.Delete(blob);
             }
@@ -408,7 +401,7 @@ public sealed partial class HuggingFaceDownloader : IDisposable
             var downloaded = false;
             if (!IsCompleteBlob(blob, file.Size))
             {
-                await DownloadBlobAsync(layout, repoId, commit, file, tracker, cancellationToken).ConfigureAwait(false);
+                await new BlobDownload(_http, _settings, layout, repoId, commit, file, tracker).RunAsync(cancellationToken).ConfigureAwait(false);
                 downloaded = true;
             }
             else
@@ -419,273 +412,32 @@ public sealed partial class HuggingFaceDownloader : IDisposable
             // A copy in the snapshot is made again when its blob was just (re)downloaded, or fails the hash check.
             var replaceCopy = downloaded
                 || (verify && SnapshotLinker.IsCopy(pointer) && SnapshotLinker.PointsTo(pointer, blob, linksAllowed: false)
-                    && !await MatchesAsync(pointer, "snapshot copy", file, cancellationToken).ConfigureAwait(false));
+                    && !await BlobHasher.MatchesAsync(pointer, "snapshot copy", file, _settings, cancellationToken).ConfigureAwait(false));
             SnapshotLinker.Link(blob, pointer, file.RepoPath, _settings, replaceCopy);
         }
 
         tracker.FileCompleted(file.RepoPath, file.Size);
     }
 
-    /// <summary>Hashes a cached file and tells whether it has the expected digest; logs a mismatch.</summary>
-    private async Task<bool> MatchesAsync(string path, string what, PlannedFile file, CancellationToken cancellationToken)
-    {
-        var actual = await BlobHasher.HashAsync(path, file, cancellationToken).ConfigureAwait(false);
-        if (string.Equals(actual, file.ExpectedHash, StringComparison.OrdinalIgnoreCase))
-        {
-            HubLog.Verified(_settings.Logger, file.RepoPath, file.HashAlgorithm!, actual);
-            return true;
-        }
-
-        HubLog.CachedFileCorrupt(_settings.Logger, what, file.RepoPath, file.HashAlgorithm!, file.ExpectedHash!, actual);
-        return false;
-    }
-
-    private async Task DownloadBlobAsync(HubCacheLayout layout, string repoId, string commit, PlannedFile file, ProgressTracker tracker, CancellationToken cancellationToken)
-    {
-        Directory.CreateDirectory(layout.BlobsDirectory);
-        var incomplete = layout.IncompletePath(file.Etag);
-        string? actual;
-        string? algorithm;
-        long received;
-        using (var writer = new VerifyingBlobWriter(incomplete, file.Size, sha256: file.ExpectedSha256 is not null, gitSha1: file.ExpectedGitObjectId is not null, directWrites: _settings.UseDirectIO))
-        {
-            tracker.FileStarted(file.RepoPath, writer.Position, file.Size);
-            HubLog.Downloading(_settings.Logger, file.RepoPath, file.Size, writer.Position);
-            var url = _http.ResolveUrl(repoId, commit, file.RepoPath);
-            try
-            {
-                if (writer.Position < file.Size)
-                {
-                    await HubRetry.ExecuteAsync(
-                        _settings,
-                        $"Downloading '{file.RepoPath}' of {repoId}@{commit}",
-                        ct => TransferAsync(url, repoId, commit, file, writer, tracker, ct),
-                        () => writer.Position,
-                        cancellationToken).ConfigureAwait(false);
-                }
-            }
-            catch
-            {
-                tracker.FileFailed(writer.Position);
-                throw;
-            }
-
-            received = writer.Position;
-            algorithm = writer.AlgorithmName;
-            actual = writer.Complete();
-            HubLog.WroteDirectly(_settings.Logger, file.RepoPath, writer.DirectBytes, writer.WrittenBytes);
-        }
-
-        var expected = file.ExpectedSha256 ?? file.ExpectedGitObjectId;
-        string? failure = null;
-        if (received != file.Size)
-        {
-            failure = $"expected {file.Size} bytes but received {received}";
-            expected = file.Size.ToString(CultureInfo.InvariantCulture);
-            actual = received.ToString(CultureInfo.InvariantCulture);
-        }
-        else if (expected is not null && !string.Equals(expected, actual, StringComparison.OrdinalIgnoreCase))
-        {
-            failure = $"expected {algorithm} {expected} but the downloaded bytes hash to {algorithm} {actual}";
-        }
-
-        if (failure is not null)
-        {
-            File.Delete(incomplete);
-            tracker.FileFailed(received);
-            HubLog.VerificationFailed(_settings.Logger, file.RepoPath, expected!, actual!);
-            throw new HubIntegrityException(
-                $"'{file.RepoPath}' of {repoId}@{commit} failed verification: {failure}. The partial blob was deleted and nothing was added to the snapshot; try again, and report the file if it keeps failing.")
-            {
-                Expected = expected,
-                Actual = actual,
-            };
-        }
-
-        if (actual is not null)
-        {
-            HubLog.Verified(_settings.Logger, file.RepoPath, algorithm!, actual);
-        }
-
-        File.Move(incomplete, layout.BlobPath(file.Etag), overwrite: true);
-    }
-
-    private async Task<bool> TransferAsync(Uri url, string repoId, string commit, PlannedFile file, VerifyingBlobWriter writer, ProgressTracker tracker, CancellationToken cancellationToken)
-    {
-        var offset = writer.Position;
-        using var response = await _http.GetFromAsync(url, offset, repoId, commit, file.RepoPath, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
-        {
-            writer.Restart();
-            tracker.Restarted(file.RepoPath, offset, file.Size);
-            throw new HubTransientException($"The server could not serve '{file.RepoPath}' from byte {offset} (416); starting over.");
-        }
-
-        if (offset > 0 && response.StatusCode != HttpStatusCode.PartialContent)
-        {
-            HubLog.RangeIgnored(_settings.Logger, file.RepoPath);
-            writer.Restart();
-            tracker.Restarted(file.RepoPath, offset, file.Size);
-        }
-        else if (offset > 0 && response.Content.Headers.ContentRange?.From is { } from && from != offset)
-        {
-            writer.Restart();
-            tracker.Restarted(file.RepoPath, offset, file.Size);
-            throw new HubTransientException($"The server answered a request for '{file.RepoPath}' from byte {offset} with bytes from {from}; starting over.");
-        }
-
-        var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (body.ConfigureAwait(false))
-        {
-            await CopyAsync(body, writer, file, tracker, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (writer.Position < file.Size)
-        {
-            throw new HubTransientException($"The connection closed after byte {writer.Position} of {file.Size} of '{file.RepoPath}'.");
-        }
-
-        return true;
-    }
-
-    /// <summary>
-    /// Copies the body to the writer, reading the next bytes while earlier ones are hashed and written (see
-    /// <see cref="BlobWritePipeline"/>). Chunks end on 4 KiB boundaries of the file, so that the writer can write them
-    /// directly to the disk. Bytes already received are written even when the copy fails or is cancelled, so the
-    /// partial file resumes there.
-    /// </summary>
-    private async Task CopyAsync(Stream body, VerifyingBlobWriter writer, PlannedFile file, ProgressTracker tracker, CancellationToken cancellationToken)
-    {
-        using var stall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var chunkSize = _settings.UseDirectIO && DirectIO.IsAvailable ? DirectChunkSize : BufferedChunkSize;
-        using var pipeline = new BlobWritePipeline(writer, chunkSize, Write);
-
-        // Counted here, not read from the writer, whose position the write stage moves.
-        var received = writer.Position;
-        AlignedBuffer? current = null;
-        var filled = 0;
-
-        // The bytes after the last 4 KiB boundary of a chunk handed on early; they start the next chunk.
-        var carry = new byte[DirectIO.Alignment];
-        var carried = 0;
-
-        void Write(ReadOnlySpan<byte> bytes)
-        {
-            try
-            {
-                writer.Write(bytes);
-            }
-            catch (IOException ex)
-            {
-                throw new HubException($"Writing '{file.RepoPath}' into '{_settings.CacheDirectory}' failed: {ex.Message}", ex);
-            }
-
-            tracker.Advanced(file.RepoPath, writer.Position, file.Size, bytes.Length);
-        }
-
-        void Submit(bool final)
-        {
-            // More bytes than the hub announced are dropped; verification then fails on the size.
-            var count = (int)Math.Clamp(file.Size - received, 0, filled);
-            var end = received + count;
-            var keep = final || end == file.Size ? 0 : (int)(end % DirectIO.Alignment);
-            if (keep == count && count > 0)
-            {
-                return; // not yet up to a boundary: keep reading into the same chunk
-            }
-
-            current!.Span.Slice(count - keep, keep).CopyTo(carry);
-            carried = keep;
-            received += count - keep;
-            pipeline.Submit(current, count - keep);
-            current = null;
-            filled = 0;
-        }
-
-        try
-        {
-            while (true)
-            {
-                if (current is null)
-                {
-                    current = await pipeline.RentAsync(cancellationToken).ConfigureAwait(false);
-                    carry.AsSpan(0, carried).CopyTo(current.Span);
-                    filled = carried;
-                    carried = 0;
-                }
-
-                int read;
-                stall.CancelAfter(_settings.Timeout);
-                try
-                {
-                    read = await body.ReadAsync(current.Memory[filled..], stall.Token).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not HubException && cancellationToken.IsCancellationRequested)
-                {
-                    throw new OperationCanceledException("The download was cancelled; the partial file is kept and resumes next time.", ex, cancellationToken);
-                }
-                catch (Exception ex) when (ex is OperationCanceledException or IOException && stall.IsCancellationRequested)
-                {
-                    throw new TimeoutException($"No bytes of '{file.RepoPath}' arrived for {_settings.Timeout}.", ex);
-                }
-
-                if (read == 0)
-                {
-                    break;
-                }
-
-                // A full chunk goes on; so does a partial one when the stages are idle (a slow link), so that
-                // progress and the partial file keep up with what has arrived.
-                filled += read;
-                if (filled == chunkSize || pipeline.IsIdle)
-                {
-                    Submit(final: false);
-                }
-            }
-        }
-        finally
-        {
-            if (current is not null && filled > 0)
-            {
-                Submit(final: true);
-            }
-            else if (current is not null)
-            {
-                pipeline.Return(current);
-            }
-
-            await pipeline.CompleteAsync().ConfigureAwait(false);
-
-            // A carry that never reached a next chunk (renting it was cancelled) follows the drained chunks.
-            if (carried > 0)
-            {
-                writer.Hash(carry.AsSpan(0, carried));
-                Write(carry.AsSpan(0, carried));
-            }
-        }
-    }
-
     private static HubSnapshot FromCacheOnly(HubCacheLayout layout, string repoId, string revision, List<HubFile> requested, string? folder, IProgress<DownloadProgress>? progress)
     {
-        var paths = new Dictionary<string, string>(StringComparer.Ordinal);
-        var missing = new List<string>();
-        var commit = FindCachedSnapshot(layout, revision, requested, folder, paths, missing);
-        if (commit is null)
+        var cached = CachedSnapshotLookup.Find(layout, revision, requested, folder);
+        if (cached.Commit is null)
         {
             throw new HubOfflineException(
                 $"Offline mode is on (HF_HUB_OFFLINE or HubClientOptions.Offline) and the cache '{layout.RepoDirectory}' has no snapshot of {repoId}@{revision}. Download it once online, or turn offline mode off.");
         }
 
-        if (missing.Count > 0)
+        if (!cached.IsComplete)
         {
             throw new HubOfflineException(
-                $"Offline mode is on (HF_HUB_OFFLINE or HubClientOptions.Offline) and {repoId}@{revision} (commit {commit}) in '{layout.RepoDirectory}' lacks: {string.Join(", ", missing)}. Download it once online, or turn offline mode off.")
+                $"Offline mode is on (HF_HUB_OFFLINE or HubClientOptions.Offline) and {repoId}@{revision} (commit {cached.Commit}) in '{layout.RepoDirectory}' is incomplete; it lacks: {cached.MissingDescription}. Download it once online, or turn offline mode off.")
             {
-                MissingFiles = missing,
+                MissingFiles = cached.Missing,
             };
         }
 
-        return CachedSnapshot(layout, repoId, revision, commit, paths, progress);
+        return CachedSnapshot(layout, repoId, revision, cached, progress);
     }
 
     /// <summary>
@@ -695,16 +447,14 @@ public sealed partial class HuggingFaceDownloader : IDisposable
     private HubSnapshot FromCacheWhenUnreachable(HubCacheLayout layout, string repoId, string revision, List<HubFile> requested, string? folder, IProgress<DownloadProgress>? progress, HubException failure)
     {
         var cause = (failure.InnerException ?? failure).Message;
-        var paths = new Dictionary<string, string>(StringComparer.Ordinal);
-        var missing = new List<string>();
-        var commit = FindCachedSnapshot(layout, revision, requested, folder, paths, missing);
-        if (commit is null || missing.Count > 0)
+        var cached = CachedSnapshotLookup.Find(layout, revision, requested, folder);
+        if (!cached.IsComplete)
         {
-            var cached = commit is null
+            var what = cached.Commit is null
                 ? $"the cache '{layout.RepoDirectory}' holds no snapshot of {repoId}@{revision}"
-                : $"the cached snapshot of {repoId}@{revision} (commit {commit}) in '{layout.RepoDirectory}' lacks {string.Join(", ", missing)}";
+                : $"the cached snapshot of {repoId}@{revision} (commit {cached.Commit}) in '{layout.RepoDirectory}' is incomplete; it lacks {cached.MissingDescription}";
             throw new HubException(
-                $"The hub {_settings.Endpoint} could not be reached ({cause}), and nothing usable is cached: {cached}. Check the network connection, the proxy and HF_ENDPOINT, then try again.",
+                $"The hub {_settings.Endpoint} could not be reached ({cause}), and nothing usable is cached: {what}. Check the network connection, the proxy and HF_ENDPOINT, then try again.",
                 failure)
             {
                 StatusCode = failure.StatusCode,
@@ -712,73 +462,14 @@ public sealed partial class HuggingFaceDownloader : IDisposable
             };
         }
 
-        HubLog.UsingCachedSnapshot(_settings.Logger, _settings.Endpoint, cause, commit, repoId, revision);
-        return CachedSnapshot(layout, repoId, revision, commit, paths, progress);
+        HubLog.UsingCachedSnapshot(_settings.Logger, _settings.Endpoint, cause, cached.Commit!, repoId, revision);
+        return CachedSnapshot(layout, repoId, revision, cached, progress);
     }
 
-    /// <summary>
-    /// Finds the cached snapshot of <paramref name="revision"/> (a commit hash, or the commit its ref names) and the
-    /// requested files in it. Returns the commit, or <see langword="null"/> when no snapshot of the revision is cached.
-    /// </summary>
-    private static string? FindCachedSnapshot(HubCacheLayout layout, string revision, List<HubFile> requested, string? folder, Dictionary<string, string> paths, List<string> missing)
+    private static HubSnapshot CachedSnapshot(HubCacheLayout layout, string repoId, string revision, CachedSnapshotLookup cached, IProgress<DownloadProgress>? progress)
     {
-        string? commit = null;
-        if (HubPath.IsCommitHash(revision))
-        {
-            commit = revision;
-        }
-        else if (File.Exists(layout.RefPath(revision)))
-        {
-            commit = File.ReadAllText(layout.RefPath(revision)).Trim();
-        }
-
-        if (commit is null || !HubPath.IsCommitHash(commit) || !Directory.Exists(layout.SnapshotDirectory(commit)))
-        {
-            return null;
-        }
-
-        var snapshot = layout.SnapshotDirectory(commit);
-        if (folder is not null)
-        {
-            var folderPath = folder.Length == 0 ? snapshot : layout.SnapshotFilePath(commit, folder);
-            if (Directory.Exists(folderPath))
-            {
-                foreach (var local in Directory.EnumerateFiles(folderPath, "*", SearchOption.AllDirectories))
-                {
-                    var repoPath = Path.GetRelativePath(snapshot, local).Replace(Path.DirectorySeparatorChar, '/');
-                    if (TryLengthOf(local) >= 0 && !Path.GetFileName(local).StartsWith('.'))
-                    {
-                        paths[repoPath] = local;
-                    }
-                }
-            }
-
-            if (paths.Count == 0)
-            {
-                missing.Add(folder + "/");
-            }
-        }
-
-        foreach (var file in requested)
-        {
-            var local = layout.SnapshotFilePath(commit, file.Path);
-            var length = TryLengthOf(local);
-            if (length < 0 || (file.Size is { } size && size != length))
-            {
-                missing.Add(file.Path);
-            }
-            else
-            {
-                paths[file.Path] = local;
-            }
-        }
-
-        return commit;
-    }
-
-    private static HubSnapshot CachedSnapshot(HubCacheLayout layout, string repoId, string revision, string commit, Dictionary<string, string> paths, IProgress<DownloadProgress>? progress)
-    {
-        var total = paths.Values.Sum(LengthOf);
+        var paths = cached.Paths;
+        var total = paths.Values.Sum(CachedSnapshotLookup.LengthOf);
         progress?.Report(new DownloadProgress
         {
             FilePath = paths.Keys.Last(),
@@ -790,6 +481,6 @@ public sealed partial class HuggingFaceDownloader : IDisposable
             FileCount = paths.Count,
             EstimatedTimeRemaining = TimeSpan.Zero,
         });
-        return new HubSnapshot(repoId, revision, commit, layout.SnapshotDirectory(commit), paths, 0);
+        return new HubSnapshot(repoId, revision, cached.Commit!, layout.SnapshotDirectory(cached.Commit!), paths, 0);
     }
 }

@@ -16,6 +16,9 @@ internal sealed class VerifyingBlobWriter : IDisposable
 {
     private const int ReadChunk = 1 << 20;
 
+    // How far before a hole a resumed partial file is cut.
+    private const long HoleMargin = 1 << 20;
+
     // Bytes written through the page cache are flushed to disk in the background every this many bytes, so the disk's
     // write-back overlaps the transfer and the final flush before the file is published only has the tail to write.
     private const long BackgroundFlushBytes = 64L << 20;
@@ -38,13 +41,24 @@ internal sealed class VerifyingBlobWriter : IDisposable
     {
         _expectedSize = expectedSize;
         _algorithm = sha256 ? HashAlgorithmName.SHA256 : gitSha1 ? HashAlgorithmName.SHA1 : null;
-        _file = File.OpenHandle(incompletePath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+        // Delete sharing lets the finished file be renamed while it is still open (on Windows too); write sharing is
+        // not granted, so on Windows no other program can write it meanwhile.
+        _file = File.OpenHandle(incompletePath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete);
         try
         {
             var length = RandomAccess.GetLength(_file);
             if (length > expectedSize)
             {
                 length = 0;
+                RandomAccess.SetLength(_file, 0);
+            }
+            else if (FileIdentity.FirstHole(_file, length) is var hole && hole < length)
+            {
+                // A hole means another program truncated the file and something wrote beyond what it rewrote: the
+                // bytes from shortly before the hole on are not a prefix of the blob (the block holding the hole's
+                // start may already be zeros).
+                length = Math.Max(0, hole - HoleMargin) / DirectIO.Alignment * DirectIO.Alignment;
+                RandomAccess.SetLength(_file, length);
             }
 
             StartHash();
@@ -62,9 +76,9 @@ internal sealed class VerifyingBlobWriter : IDisposable
                 read += n;
             }
 
-            RandomAccess.SetLength(_file, read);
             Position = read;
             _directAllowed = directWrites;
+            CheckLength("while its first bytes were read");
         }
         catch
         {
@@ -73,6 +87,9 @@ internal sealed class VerifyingBlobWriter : IDisposable
             throw;
         }
     }
+
+    /// <summary>Gets the open partial file (for the checks before it is published).</summary>
+    public SafeFileHandle Handle => _file;
 
     /// <summary>Gets the bytes written so far (the offset to resume from).</summary>
     public long Position { get; private set; }
@@ -101,6 +118,7 @@ internal sealed class VerifyingBlobWriter : IDisposable
 
     /// <summary>Writes the next bytes; see <see cref="Hash"/> for concurrency.</summary>
     /// <exception cref="IOException">The write failed (disk full, I/O error).</exception>
+    /// <exception cref="ForeignWriterException">Another program changed the file's length since the last write.</exception>
     public void Write(ReadOnlySpan<byte> data)
     {
         // The aligned bulk directly, when the bytes start on a boundary (in the file and in memory); the rest buffered.
@@ -129,10 +147,12 @@ internal sealed class VerifyingBlobWriter : IDisposable
     }
 
     /// <summary>Forces the bytes to the disk and returns the lower-case hex digest (or <see langword="null"/> when nothing is hashed).</summary>
+    /// <exception cref="ForeignWriterException">Another program changed the file's length meanwhile.</exception>
     public string? Complete()
     {
         _backgroundFlush.GetAwaiter().GetResult();
         RandomAccess.FlushToDisk(_file);
+        CheckLength("after the last write");
         return _hash is null ? null : Convert.ToHexStringLower(_hash.GetHashAndReset());
     }
 
@@ -151,6 +171,19 @@ internal sealed class VerifyingBlobWriter : IDisposable
         _file.Dispose();
     }
 
+    /// <summary>
+    /// Checks that the file is as long as this writer made it. Writes go to explicit offsets, so a program that
+    /// truncates the file or appends to it (taking no lock) shows only in its length: one <c>fstat</c> per chunk.
+    /// </summary>
+    private void CheckLength(string when)
+    {
+        var length = RandomAccess.GetLength(_file);
+        if (length != Position)
+        {
+            throw new ForeignWriterException($"the file is {length} bytes long {when}, where this download has written {Position}");
+        }
+    }
+
     private void Advance(int count)
     {
         Position += count;
@@ -165,6 +198,7 @@ internal sealed class VerifyingBlobWriter : IDisposable
             return false;
         }
 
+        CheckLength("before a write");
         try
         {
             RandomAccess.Write(_file, data, Position);
@@ -189,6 +223,7 @@ internal sealed class VerifyingBlobWriter : IDisposable
             }
         }
 
+        CheckLength("before a write");
         RandomAccess.Write(_file, data, Position);
         _unflushedBytes += data.Length;
         if (_unflushedBytes >= BackgroundFlushBytes && _backgroundFlush.IsCompleted)

@@ -170,17 +170,73 @@ public sealed class ModelCatalogTests
     }
 
     [Fact]
-    public void WithEntries_SameId_ReplacesTheShippedEntry()
+    public void WithEntries_PartialCatalogWithoutDefaultFamily_AddsItsEntriesAndKeepsTheBuiltInDefault()
     {
-        var shipped = ModelCatalog.Default.FindVariant("phi-3-mini-128k-instruct/cuda-fp16")!;
-        var privateCopy = shipped with { Source = new ModelSource { HubRepository = "contoso/phi3-mirror", Revision = "main", Subfolder = "fp16" } };
-        var family = ModelCatalog.Default.FindFamily(shipped.Family)!;
+        using var folder = new CatalogFolder();
+        var path = folder.Write("mine.json", PartialCatalog("my-phi", "mine"));
 
-        var merged = ModelCatalog.Default.WithEntries(ModelCatalog.Create([family], [privateCopy]));
+        var own = ModelCatalog.Load(path);
+        var merged = ModelCatalog.Default.WithEntries(own);
 
-        Assert.Equal("contoso/phi3-mirror", merged.FindVariant(shipped.Id)!.Source.HubRepository);
-        Assert.Equal(ModelCatalog.Default.Variants.Count, merged.Variants.Count);
+        Assert.Equal("my-phi", own.DefaultFamily);
+        Assert.Null(own.DeclaredDefaultFamily);
+        Assert.Equal(ModelCatalog.DefaultFamilyId, merged.DefaultFamily);
+        Assert.Equal(ModelCatalog.Default.Families.Select(f => f.Id).Append("my-phi"), merged.Families.Select(f => f.Id));
+        Assert.Equal(ModelCatalog.Default.Variants.Count + 1, merged.Variants.Count);
+        Assert.Equal("my-phi/cpu-int4", merged.FindVariant("cpu-int4", merged.FindFamily("mine"))?.Id);
+        Assert.Equal(ModelCatalog.Default.FindVariant("phi-3-mini-4k-instruct/cuda-fp16"), merged.FindVariant("phi-3-mini-4k-instruct/cuda-fp16"));
     }
+
+    [Theory]
+    [InlineData("phi-3-mini-4k-instruct", "mine", "family 'phi-3-mini-4k-instruct' clashes with family 'phi-3-mini-4k-instruct'")]
+    [InlineData("my-phi", "phi3", "the name 'phi3' of family 'my-phi' clashes with family 'phi-3-mini-128k-instruct'")]
+    public void WithEntries_IdOrAliasOfABuiltInFamily_ThrowsNamingBothFiles(string family, string alias, string expected)
+    {
+        using var folder = new CatalogFolder();
+        var path = folder.Write("mine.json", PartialCatalog(family, alias));
+
+        var error = Assert.Throws<ModelCatalogException>(() => ModelCatalog.Default.WithEntries(ModelCatalog.Load(path)));
+
+        Assert.Contains($"Model catalog '{path}': {expected} of 'models.json (embedded)'", error.Message, StringComparison.Ordinal);
+        Assert.Equal(path, error.CatalogSource);
+        Assert.Equal(family, error.EntryId);
+    }
+
+    [Fact]
+    public void WithEntries_SecondUserCatalogClashingWithTheFirst_NamesTheFirstFile()
+    {
+        using var folder = new CatalogFolder();
+        var first = folder.Write("first.json", PartialCatalog("my-phi", "mine"));
+        var second = folder.Write("second.json", PartialCatalog("MY-PHI", "other"));
+        var merged = ModelCatalog.Default.WithEntries(ModelCatalog.Load(first));
+
+        var error = Assert.Throws<ModelCatalogException>(() => merged.WithEntries(ModelCatalog.Load(second)));
+
+        Assert.Contains($"Model catalog '{second}': family 'MY-PHI' clashes with family 'my-phi' of '{first}'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_NoFamiliesAtAll_SaysSo()
+    {
+        var error = Assert.Throws<ModelCatalogException>(() => ModelCatalog.Parse("""{ "version": 1, "families": [], "models": [] }""", "empty.json"));
+
+        Assert.Contains("'empty.json' declares no families", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A schema-valid catalog holding one family of one's own and no defaultFamily.</summary>
+    private static string PartialCatalog(string family, string alias) => $$"""
+        {
+          "version": 1,
+          "families": [{ "id": "{{family}}", "aliases": ["{{alias}}"] }],
+          "models": [{
+            "id": "{{family}}/cpu-int4", "family": "{{family}}", "variant": "cpu-int4",
+            "source": { "hub": { "repo": "contoso/my-phi-onnx", "revision": "main", "pinned": false }, "subfolder": "cpu" },
+            "provider": "cpu", "precision": "int4", "files": [{ "path": "genai_config.json" }],
+            "contextLength": 4096, "memory": { "weightsBytes": 1000, "kvBytesPerToken": 10 },
+            "capabilities": ["text"], "tokenizer": "llama2-phi3"
+          }]
+        }
+        """;
 
     [Fact]
     public void Load_MissingFile_ThrowsFileNotFoundNamingThePath()
@@ -188,5 +244,19 @@ public sealed class ModelCatalogTests
         var error = Assert.Throws<FileNotFoundException>(() => ModelCatalog.Load("/no/such/models.json"));
 
         Assert.Contains("/no/such/models.json", error.Message);
+    }
+
+    private sealed class CatalogFolder : IDisposable
+    {
+        private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("phi3-catalog-");
+
+        public string Write(string name, string json)
+        {
+            var path = System.IO.Path.Combine(_folder.FullName, name);
+            File.WriteAllText(path, json);
+            return path;
+        }
+
+        public void Dispose() => _folder.Delete(recursive: true);
     }
 }

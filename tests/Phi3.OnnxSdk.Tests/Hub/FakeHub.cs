@@ -9,11 +9,12 @@ namespace Phi3.OnnxSdk.Tests.Hub;
 
 /// <summary>
 /// A minimal Hugging Face hub on 127.0.0.1, over raw sockets (HTTP/1.1, one request per connection): resolve with
-/// HEAD and GET, a redirect of LFS files to a second "CDN" listener, Range, the tree listing with Link pagination,
-/// the hub's headers, and fault injection (statuses, dropped connections, wrong bytes, ignored ranges, trickles,
-/// held bodies, a hub that never answers).
+/// HEAD and GET, a redirect of LFS files to a second "CDN" listener (signed addresses that can be expired), Range
+/// (open and closed), the tree listing with Link pagination, the hub's headers, a per-connection rate cap, and fault
+/// injection (statuses, dropped connections, wrong or corrupted bytes, ignored ranges, trickles, stalls, held bodies,
+/// a hub that never answers). Bodies are served in FakeHub.Bodies.cs.
 /// </summary>
-internal sealed class FakeHub : IAsyncDisposable
+internal sealed partial class FakeHub : IAsyncDisposable
 {
     private const int ChunkSize = 1 << 20;
     private readonly TcpListener _hub = new(IPAddress.Loopback, 0);
@@ -28,6 +29,8 @@ internal sealed class FakeHub : IAsyncDisposable
     private long _bytesServed;
     private int _activeBodies;
     private int _maxActiveBodies;
+    private int _cdnGeneration;
+    private int _expiredCdnRequests;
 
     public FakeHub()
     {
@@ -59,6 +62,18 @@ internal sealed class FakeHub : IAsyncDisposable
     public int MaxConcurrentBodies => Volatile.Read(ref _maxActiveBodies);
 
     public IReadOnlyList<FakeHubRequest> Requests => [.. _requests];
+
+    /// <summary>Gets or sets the most bytes per second one connection's body is sent at; <see langword="null"/> for no cap.</summary>
+    public long? BytesPerSecondPerConnection { get; set; }
+
+    /// <summary>Gets or sets the status the CDN answers to an expired address (403 like S3 and CloudFront, or 410).</summary>
+    public int ExpiredAddressStatus { get; set; } = 403;
+
+    /// <summary>Gets how many CDN requests came with an expired address.</summary>
+    public int ExpiredCdnRequests => Volatile.Read(ref _expiredCdnRequests);
+
+    /// <summary>Makes every CDN address handed out so far expire: requests with them get <see cref="ExpiredAddressStatus"/>.</summary>
+    public void ExpireCdnAddresses() => Interlocked.Increment(ref _cdnGeneration);
 
     public static byte[] RandomBytes(int size, int seed)
     {
@@ -116,6 +131,7 @@ internal sealed class FakeHub : IAsyncDisposable
         401 => "Unauthorized",
         403 => "Forbidden",
         404 => "Not Found",
+        410 => "Gone",
         416 => "Range Not Satisfiable",
         429 => "Too Many Requests",
         500 => "Internal Server Error",
@@ -238,6 +254,11 @@ internal sealed class FakeHub : IAsyncDisposable
             {
                 await WriteHeadAsync(stream, status, [("Retry-After", "0")], 0, ct);
             }
+            else if (IsExpired(query))
+            {
+                Interlocked.Increment(ref _expiredCdnRequests);
+                await WriteHeadAsync(stream, ExpiredAddressStatus, [], 0, ct);
+            }
             else
             {
                 await ServeBodyAsync(stream, file, method == "HEAD", range, [], ct);
@@ -332,7 +353,7 @@ internal sealed class FakeHub : IAsyncDisposable
                     ("X-Linked-Etag", $"\"{file.Sha256}\""),
                     ("X-Linked-Size", file.Content.Length.ToString(CultureInfo.InvariantCulture)),
                     ("ETag", $"W/\"{file.GitObjectId}\""),
-                    ("Location", new Uri(CdnBase, $"/cdn/{file.Sha256}?X-Amz-Signature=fake").AbsoluteUri),
+                    ("Location", new Uri(CdnBase, $"/cdn/{file.Sha256}?X-Amz-Signature=fake&generation={Volatile.Read(ref _cdnGeneration)}").AbsoluteUri),
                 ],
                 0,
                 ct);
@@ -342,83 +363,18 @@ internal sealed class FakeHub : IAsyncDisposable
         await ServeBodyAsync(stream, file, method == "HEAD", range, [("X-Repo-Commit", commit), ("ETag", $"\"{file.GitObjectId}\"")], ct);
     }
 
-    private async Task ServeBodyAsync(Stream stream, FakeHubFile file, bool head, string? range, (string, string)[] extraHeaders, CancellationToken ct)
+    /// <summary>Whether a CDN address carries a generation older than the current one (one without any never expires).</summary>
+    private bool IsExpired(string query)
     {
-        var content = file.ServeWrongBytes ? new byte[file.Content.Length] : file.Content;
-        long start = 0;
-        var status = 200;
-        var headers = new List<(string, string)>(extraHeaders) { ("Accept-Ranges", "bytes") };
-        if (range is not null && !file.IgnoreRange && range.StartsWith("bytes=", StringComparison.Ordinal) && range.EndsWith('-'))
+        foreach (var part in query.Split('&'))
         {
-            start = long.Parse(range["bytes=".Length..^1], CultureInfo.InvariantCulture);
-            if (start >= content.Length)
+            if (part.StartsWith("generation=", StringComparison.Ordinal))
             {
-                await WriteHeadAsync(stream, 416, [("Content-Range", $"bytes */{content.Length}")], 0, ct);
-                return;
-            }
-
-            status = 206;
-            headers.Add(("Content-Range", $"bytes {start}-{content.Length - 1}/{content.Length}"));
-        }
-
-        await WriteHeadAsync(stream, status, headers, content.Length - start, ct);
-        if (head)
-        {
-            return;
-        }
-
-        var active = Interlocked.Increment(ref _activeBodies);
-        int seen;
-        while ((seen = Volatile.Read(ref _maxActiveBodies)) < active && Interlocked.CompareExchange(ref _maxActiveBodies, active, seen) != seen)
-        {
-        }
-
-        try
-        {
-            if (file.BodyGate is { } gate)
-            {
-                await gate.WaitAsync(ct);
-            }
-
-            long sent = 0;
-            var remaining = content.Length - start;
-            var drop = file.DropAfterBytes;
-            file.DropAfterBytes = null;
-            while (sent < remaining)
-            {
-                var chunk = (int)Math.Min(ChunkSize, remaining - sent);
-                var trickling = file.TrickleAfterBytes is { } after && sent >= after;
-                if (file.TrickleAfterBytes is { } fast && sent < fast)
-                {
-                    chunk = (int)Math.Min(chunk, fast - sent);
-                }
-
-                if (trickling)
-                {
-                    chunk = Math.Min(chunk, file.TrickleChunk);
-                    await Task.Delay(file.TrickleDelay, ct);
-                }
-
-                if (drop is { } limit)
-                {
-                    if (sent >= limit)
-                    {
-                        return; // drop the connection mid-body
-                    }
-
-                    chunk = (int)Math.Min(chunk, limit - sent);
-                }
-
-                await stream.WriteAsync(content.AsMemory((int)(start + sent), chunk), ct);
-                sent += chunk;
-                Interlocked.Add(ref _bytesServed, chunk);
-                _bytesServedByFile.AddOrUpdate(file.Path, chunk, (_, served) => served + chunk);
+                return int.Parse(part["generation=".Length..], CultureInfo.InvariantCulture) < Volatile.Read(ref _cdnGeneration);
             }
         }
-        finally
-        {
-            Interlocked.Decrement(ref _activeBodies);
-        }
+
+        return false;
     }
 
     private async Task ListAsync(Stream stream, string repoId, string revision, string folder, string query, string? authorization, CancellationToken ct)

@@ -23,6 +23,8 @@ internal sealed class FakeHubFile
         GitObjectId = Convert.ToHexStringLower(sha1.GetHashAndReset());
     }
 
+    private readonly Lock _faults = new();
+
     public string Path { get; }
 
     public byte[] Content { get; }
@@ -45,6 +47,21 @@ internal sealed class FakeHubFile
     /// <summary>When set, the next body sends this many bytes and then closes the connection (once).</summary>
     public int? DropAfterBytes { get; set; }
 
+    /// <summary>When set, the next body sends this many bytes and then sends nothing more, holding the connection open (once).</summary>
+    public int? StallAfterBytes { get; set; }
+
+    /// <summary>When set, the first body whose bytes start at this offset sends nothing, holding the connection open (once).</summary>
+    public long? StallBodyStartingAt { get; set; }
+
+    /// <summary>When set, the next body has one byte flipped, its 1,000th (or its middle, when shorter; same length, headers unchanged; once).</summary>
+    public bool CorruptNextBody { get; set; }
+
+    /// <summary>How many of the next range requests are answered with 200 and the whole file, as a server that ignores ranges.</summary>
+    public int IgnoreRangeRequests { get; set; }
+
+    /// <summary>When set, the first range request from this byte is answered with 200 and the whole file (once).</summary>
+    public long? IgnoreRangeStartingAt { get; set; }
+
     /// <summary>Serves zeros instead of the content (same length, headers unchanged).</summary>
     public bool ServeWrongBytes { get; set; }
 
@@ -60,4 +77,52 @@ internal sealed class FakeHubFile
     public int TrickleChunk { get; set; } = 512;
 
     public TimeSpan TrickleDelay { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>Takes the one-shot faults for the body about to be sent from byte <paramref name="start"/> (each goes to exactly one body).</summary>
+    public (int? DropAfter, int? StallAfter, bool Corrupt) TakeBodyFaults(long start)
+    {
+        lock (_faults)
+        {
+            var faults = (DropAfterBytes, StallAfterBytes, CorruptNextBody);
+            if (StallBodyStartingAt == start)
+            {
+                faults.StallAfterBytes = 0;
+                StallBodyStartingAt = null;
+            }
+            else
+            {
+                StallAfterBytes = null;
+            }
+
+            DropAfterBytes = null;
+            CorruptNextBody = false;
+            return faults;
+        }
+    }
+
+    /// <summary>Tells whether this range request, from byte <paramref name="start"/>, is to be ignored (counting it down).</summary>
+    public bool TakeIgnoredRange(long start)
+    {
+        lock (_faults)
+        {
+            if (IgnoreRange)
+            {
+                return true;
+            }
+
+            if (IgnoreRangeStartingAt == start)
+            {
+                IgnoreRangeStartingAt = null;
+                return true;
+            }
+
+            if (IgnoreRangeRequests > 0)
+            {
+                IgnoreRangeRequests--;
+                return true;
+            }
+
+            return false;
+        }
+    }
 }

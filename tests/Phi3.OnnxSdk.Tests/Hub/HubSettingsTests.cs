@@ -118,4 +118,40 @@ public class HubSettingsTests
         Assert.True(settings.VerifyCachedFiles);
         Assert.False(settings.UseDirectIO);
     }
+
+    [Fact]
+    public void Resolve_NoConnectionOptions_UsesEightConnectionsOf8MiBRangesBelow500MBPerSecond()
+    {
+        var settings = Resolve([]);
+
+        Assert.Equal(8, settings.ConnectionsPerFile);
+        Assert.Equal(8 << 20, settings.RangeSize);
+        Assert.Equal(500_000_000, settings.FanOutBelowBytesPerSecond);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(64)]
+    public void Resolve_ConnectionsPerFileInRange_IsHonoured(int connections)
+    {
+        Assert.Equal(connections, Resolve([], new HubClientOptions { ConnectionsPerFile = connections }).ConnectionsPerFile);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(65)]
+    public void Resolve_ConnectionsPerFileOutOfRange_ThrowsNamingTheOption(int connections)
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => Resolve([], new HubClientOptions { ConnectionsPerFile = connections }));
+
+        Assert.Contains("ConnectionsPerFile", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(4097)]
+    public void Resolve_RangeSizeNotAMultipleOf4KiB_Throws(int rangeSize)
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => Resolve([], new HubClientOptions { RangeSize = rangeSize }));
+    }
 }
