@@ -41,8 +41,13 @@ internal sealed class PlacementOptions
 
         command.Validators.Add(result =>
         {
+            // A value that did not parse has its own message; the rules below need values that did.
+            if (!TryGetValue(result, Placement, out var placement) || !TryGetValue(result, Endpoint, out _))
+            {
+                return;
+            }
+
             bool endpoint = result.GetResult(Endpoint) is { Implicit: false };
-            var placement = result.GetValue(Placement);
             if (!endpoint)
             {
                 if (placement is Phi3Placement.RemoteOnly or Phi3Placement.LocalFirst)
@@ -110,6 +115,20 @@ internal sealed class PlacementOptions
         Phi3Placement.LocalFirst => "local-first",
         _ => "local",
     };
+
+    private static bool TryGetValue<T>(CommandResult result, Option<T> option, out T value)
+    {
+        try
+        {
+            value = result.GetValue(option)!;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = default!;
+            return false;
+        }
+    }
 
     private static Uri ParseEndpoint(string text) =>
         Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
