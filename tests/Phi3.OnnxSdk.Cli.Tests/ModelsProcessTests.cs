@@ -101,11 +101,17 @@ public sealed class ModelsProcessTests
     }
 
     [Fact]
-    public async Task Models_NoPlacementFlags_PrintsNoPlacement()
+    public async Task Models_PlacementLocalForAFamilyThisMachineCannotRun_SaysNoneAndWhy_WithoutThePlacementFlagNothing()
     {
-        var result = await Phi3Process.RunAsync(string.Empty, "models", "--assume", "cpu:16GB", "--model", "phi-3-mini-4k-instruct");
+        var local = await Phi3Process.RunAsync(string.Empty, "models", "--assume", "cpu:16GB", "--model", "phi-3-small-128k-instruct", "--placement", "local");
+        var plain = await Phi3Process.RunAsync(string.Empty, "models", "--assume", "cpu:16GB", "--model", "phi-3-small-128k-instruct");
 
-        Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.DoesNotContain("Placement", result.Stdout, StringComparison.Ordinal);
+        Assert.True(local.ExitCode == 0, local.ToString());
+        var lines = local.Stdout.Split('\n');
+        int placement = Array.IndexOf(lines, "Placement (local): none");
+        Assert.True(placement > 0, local.ToString());
+        Assert.StartsWith("  because: ", lines[placement + 1]);
+        Assert.True(plain.ExitCode == 0, plain.ToString());
+        Assert.DoesNotContain("Placement", plain.Stdout, StringComparison.Ordinal);
     }
 }

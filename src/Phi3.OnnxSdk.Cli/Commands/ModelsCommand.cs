@@ -10,7 +10,7 @@ namespace Phi3.OnnxSdk.Cli;
 /// <c>phi3 models</c> (alias <c>list</c>): the machine (probed, or assumed with <c>--assume</c>), the variant
 /// <c>phi3</c> would run there with the resolver's reasons one per line, then every family of the catalog (or the one
 /// given by <c>--model</c>) with a verdict for each of its variants. With <c>--placement</c> or <c>--remote-endpoint</c>,
-/// also where the model would run (here or the endpoint) and why. Output goes to stdout.
+/// also where the model would run (here or the endpoint) and why (<see cref="PlacementResolver"/>). Output goes to stdout.
 /// </summary>
 internal sealed class ModelsCommand : IPhi3Command
 {
@@ -80,9 +80,9 @@ internal sealed class ModelsCommand : IPhi3Command
             }
         }
 
-        if (PlacementOptions.MayBeRemote(options))
+        if (options.Placement is not null || PlacementOptions.MayBeRemote(options))
         {
-            WritePlacement(console, new PlacementResolver(resolver).Resolve(hardware, PlacementOptions.RequestOf(options, request)));
+            WritePlacement(console, new PlacementResolver(resolver), hardware, PlacementOptions.RequestOf(options, request));
         }
 
         console.Output.WriteLine();
@@ -148,12 +148,25 @@ internal sealed class ModelsCommand : IPhi3Command
         }
     }
 
-    /// <summary>Writes where the model would run: "Placement: remote URL (model NAME)" or "Placement: local", and why.</summary>
-    private static void WritePlacement(CliConsole console, PlacementDecision decision)
+    /// <summary>Writes where the model would run, "Placement (POLICY): remote URL (model NAME)" or "...: local", and why.</summary>
+    private static void WritePlacement(CliConsole console, PlacementResolver resolver, HardwareInfo hardware, PlacementRequest request)
     {
+        console.Output.WriteLine();
+        PlacementDecision decision;
+        try
+        {
+            decision = resolver.Resolve(hardware, request);
+        }
+        catch (VariantResolutionException ex)
+        {
+            // Local only, and nothing runs here: the pick above already gave the reasons.
+            console.Output.WriteLine("Placement (local): none");
+            WriteClauses(console, "  because: ", ex.Message);
+            return;
+        }
+
         string where = decision.IsRemote ? $"remote {decision.RemoteEndpoint} (model {decision.RemoteModel})" : "local";
         string line = $"Placement ({PlacementOptions.Word(decision.Policy)}): {where}";
-        console.Output.WriteLine();
         console.WriteLine($"[bold]{Markup.Escape(line)}[/]", line);
         WriteClauses(console, "  because: ", decision.Reason);
     }
