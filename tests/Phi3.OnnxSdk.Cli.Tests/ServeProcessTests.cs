@@ -94,6 +94,41 @@ public sealed class ServeProcessTests
     }
 
     [Fact]
+    public async Task Serve_CorsAndBodyLimitFlags_ReachTheServer()
+    {
+        const string Origin = "http://localhost:3000";
+        using var serve = await ServeProcess.StartAsync(s_noEnvironment, "--model-path", s_model, "--cors", Origin, "--max-body-bytes", "200");
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+
+        using var allowed = new HttpRequestMessage(HttpMethod.Get, new Uri(serve.BaseUrl + "/models"));
+        allowed.Headers.Add("Origin", Origin);
+        using var allowedResponse = await http.SendAsync(allowed);
+        using var other = new HttpRequestMessage(HttpMethod.Get, new Uri(serve.BaseUrl + "/models"));
+        other.Headers.Add("Origin", "http://elsewhere.test");
+        using var otherResponse = await http.SendAsync(other);
+        string big = new('x', 400);
+        using var tooLarge = await http.PostAsync(
+            new Uri(serve.BaseUrl + "/chat/completions"),
+            new StringContent($$"""{"model":"{{s_modelId}}","messages":[{"role":"user","content":"{{big}}"}]}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal([Origin], allowedResponse.Headers.GetValues("Access-Control-Allow-Origin"));
+        Assert.False(otherResponse.Headers.Contains("Access-Control-Allow-Origin"));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+    }
+
+    [Fact]
+    public async Task Serve_ModelFolderThatIsNotThere_StopsWithOneLineNamingIt_ExitCode1()
+    {
+        string missing = Path.Combine(Path.GetTempPath(), $"phi3-no-such-model-{Guid.NewGuid():N}");
+
+        var result = await Phi3Process.RunAsync(string.Empty, "serve", "--model-path", missing, "--port", "0");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Equal($"phi3: The model folder '{missing}' does not exist. Download the model first or pass the folder that holds genai_config.json.", result.StderrLines[^1]);
+        Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Chat_PlacementRemoteAgainstServe_GivesTheLocalGreedyText_KeyFromTheEnvironmentNeverPrinted()
     {
         var local = await Phi3Process.RunAsync(string.Empty, "chat", "--model-path", s_model, "-n", "12", "Hello");

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 using Phi3.OnnxSdk.Server;
 using Phi3.OnnxSdk.Server.Hosting;
 
@@ -74,7 +72,7 @@ internal sealed class ServeCommand : IPhi3Command
                 CorsOrigins = result.GetValue(cors) is { Length: > 0 } origins ? origins : null,
                 ShutdownTimeout = result.GetValue(shutdown) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
                 Output = context.Console.Output,
-                ConfigureLogging = logging => LogToStderr(logging, context.Console.ErrorIsTerminal),
+                ConfigureLogging = logging => LogToStderr(logging, context.Console.Error),
             };
             return await RunAsync(context, server).ConfigureAwait(false);
         });
@@ -101,19 +99,12 @@ internal sealed class ServeCommand : IPhi3Command
         return ExitCodes.Success;
     }
 
-    /// <summary>Request logs, one line each, on stderr (stdout has the URL alone); ASP.NET Core's own only from warnings.</summary>
-    private static void LogToStderr(ILoggingBuilder logging, bool colour)
+    /// <summary>The setup and request logs, one line each, on stderr (stdout has the URL alone); ASP.NET Core's own only from warnings.</summary>
+    private static void LogToStderr(ILoggingBuilder logging, TextWriter error)
     {
         logging.SetMinimumLevel(LogLevel.Information);
         logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
-        logging.AddSimpleConsole(console =>
-        {
-            console.SingleLine = true;
-            console.TimestampFormat = "HH:mm:ss ";
-            console.UseUtcTimestamp = false;
-            console.ColorBehavior = colour ? LoggerColorBehavior.Default : LoggerColorBehavior.Disabled;
-        });
-        logging.Services.Configure<ConsoleLoggerOptions>(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+        logging.AddProvider(new ServeLogProvider(error));
     }
 }
