@@ -156,6 +156,26 @@ public sealed class ServeProcessTests
         }
     }
 
+    [Fact]
+    public async Task Serve_PlacementRemote_ServesAnotherServersModel_WithItsGreedyText()
+    {
+        using var origin = await ServeProcess.StartAsync(new Dictionary<string, string?> { ["PHI3_API_KEY"] = Key }, "--model-path", s_model);
+        using var relay = await ServeProcess.StartAsync(
+            new Dictionary<string, string?> { ["PHI3_REMOTE_API_KEY"] = Key },
+            "--placement", "remote", "--remote-endpoint", origin.BaseUrl.ToString(), "--remote-model", s_modelId);
+        var options = new ChatCompletionOptions { MaxOutputTokenCount = 10 };
+
+        ChatCompletion direct = await origin.OpenAIChat(s_modelId, Key).CompleteChatAsync([new UserChatMessage("Hello")], options);
+        ChatCompletion relayed = await relay.OpenAIChat(s_modelId, key: null).CompleteChatAsync([new UserChatMessage("Hello")], options);
+
+        Assert.Equal(direct.Content[0].Text, relayed.Content[0].Text);
+        Assert.Equal(s_modelId, relayed.Model);
+        relay.Process.Terminate();
+        var result = await relay.Process.WaitForExitAsync();
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.DoesNotContain(Key, result.Stdout + result.Stderr, StringComparison.Ordinal);
+    }
+
     private static async Task AssertKeyRequiredAsync(ServeProcess serve)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
