@@ -134,6 +134,7 @@ public sealed class CommandLineTests
     [InlineData("serve", "--port", "70000", "--port needs a whole number from 0 to 65535, not '70000'")]
     [InlineData("serve", "--max-queued", "-1", "--max-queued needs a whole number from 0 to 100000, not '-1'")]
     [InlineData("serve", "extra", "unexpected argument 'extra' for 'phi3 serve'")]
+    [InlineData("serve", "--max-body-bytes", "0", "--max-body-bytes needs a whole number of at least 1, not '0'")]
     public void Find_BadCommandLine_NamesWhatIsWrong(params string[] argsThenMessage)
     {
         Assert.Equal(argsThenMessage[^1], Usage(argsThenMessage[..^1]));

@@ -9,8 +9,9 @@ namespace Phi3.OnnxSdk.Cli;
 /// <c>phi3 serve</c>: the model behind an OpenAI-compatible endpoint (<see cref="Phi3Server"/>), chosen as for the chat
 /// (a local folder, or a family resolved for this machine; or a remote endpoint, <c>--placement</c>). It prints the URL
 /// on stdout once it listens, then loads the model (downloading it if needed; <c>/health</c> answers 503 until then),
-/// logs the setup and the requests on stderr, and runs until SIGINT or SIGTERM, then lets the requests in progress finish. Anything but loopback needs an API key (<c>--api-key</c> or <c>PHI3_API_KEY</c>), which is never
-/// printed.
+/// logs the setup and the requests on stderr, and runs until SIGINT or SIGTERM, then lets the requests in progress
+/// finish. Anything but loopback needs an API key (<c>--api-key</c> or <c>PHI3_API_KEY</c>), which is never printed;
+/// without one the start is refused (exit code 2).
 /// </summary>
 internal sealed class ServeCommand : IPhi3Command
 {
@@ -30,7 +31,7 @@ internal sealed class ServeCommand : IPhi3Command
             HelpName = "origin",
             Arity = ArgumentArity.OneOrMore,
         };
-        var maxBody = CliOptions.Long("--max-body-bytes", "n", $"The largest request body; larger ones get 413 (default {Phi3OpenAIEndpointOptions.DefaultMaxRequestBodyBytes}).");
+        var maxBody = CliOptions.Long("--max-body-bytes", "n", $"The largest request body; larger ones get 413 (default {Phi3OpenAIEndpointOptions.DefaultMaxRequestBodyBytes}).", min: 1);
         var concurrent = CliOptions.IntRange("--max-concurrent", null, "n", "Chat completions generated at once (default 4).", min: 1, max: 256);
         var queued = CliOptions.IntRange("--max-queued", null, "n", $"Chat completions that may wait; beyond that, 429 (default {Phi3OpenAIEndpointOptions.DefaultMaxQueuedRequests}; 0 queues none).", min: 0, max: 100_000);
         var maxTokens = CliOptions.Int("--max-output-tokens", null, "n", $"The largest max_tokens a request may ask for (default {Phi3OpenAIEndpointOptions.DefaultMaxOutputTokens}).", min: 1);
@@ -39,14 +40,6 @@ internal sealed class ServeCommand : IPhi3Command
         {
             command.Options.Add(option);
         }
-
-        command.Validators.Add(result =>
-        {
-            if (result.GetValue(maxBody) is < 1)
-            {
-                result.AddError("--max-body-bytes needs a whole number of at least 1");
-            }
-        });
 
         command.SetAction(async (result, _) =>
         {

@@ -39,6 +39,13 @@ internal static class CliOptions
                 ? value
                 : Fail<long?>($"{name} needs a whole number, not '{text}'"));
 
+    /// <summary>A large whole number of at least <paramref name="min"/> (a size in bytes).</summary>
+    public static Option<long?> Long(string name, string helpName, string description, long min) =>
+        Create<long?>(name, null, helpName, description, text =>
+            long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long value) && value >= min
+                ? value
+                : Fail<long?>(string.Create(CultureInfo.InvariantCulture, $"{name} needs a whole number of at least {min}, not '{text}'")));
+
     /// <summary>A number from <paramref name="min"/> to <paramref name="max"/>.</summary>
     public static Option<float?> Float(string name, string? alias, string helpName, string description, float min, float max) =>
         Create<float?>(name, alias, helpName, description, text =>
