@@ -64,6 +64,7 @@ internal sealed class ChatSession
         {
             _ = WarmUpQuietlyAsync(local);
         }
+
         if (Console.IsInteractive)
         {
             Console.Note($"Chatting with {modelName}. Type a message and press Enter; /help lists the commands, /exit quits.");
