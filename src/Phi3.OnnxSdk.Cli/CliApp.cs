@@ -14,7 +14,8 @@ internal static class CliApp
     private const string HelpFooter =
         """
         In the chat:
-          /help, /reset (forget the conversation), /system <text> (set the system prompt), /exit (also end of input).
+          /help, /reset (forget the conversation), /system <text> (set the system prompt), /image <file> (add an image to
+          the next message), /exit (also end of input).
           Enter sends; a line ending in \ (or Shift+Enter, or a paste) continues on the next line.
           Up and Down recall earlier messages. Ctrl+C stops the answer in progress; twice while idle quits.
 

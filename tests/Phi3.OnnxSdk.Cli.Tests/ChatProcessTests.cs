@@ -145,4 +145,65 @@ public sealed class ChatProcessTests
         string line = Assert.Single(result.StderrLines);
         Assert.Equal($"phi3: '{file}' is a file; a model path is the folder that holds genai_config.json, the ONNX files and the tokenizer.", line);
     }
+
+    [Fact]
+    public async Task OneShot_ImageThatIsNotThere_UsageErrorNamingThePath_ExitCode2()
+    {
+        string missing = Path.Combine(Path.GetTempPath(), $"phi3-no-such-image-{Guid.NewGuid():N}.png");
+
+        var result = await OneShotAsync("What is this?", "--image", missing);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Equal([$"phi3: cannot read the image '{missing}': no such file (see 'phi3 --help')"], result.StderrLines);
+        Assert.Empty(result.Stdout);
+    }
+
+    [Fact]
+    public async Task OneShot_ImageOnATextModel_TheSdksRefusalAsOneLine_ExitCode1()
+    {
+        string image = Path.Combine(Path.GetTempPath(), $"phi3-image-{Guid.NewGuid():N}.png");
+        File.WriteAllBytes(image, [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
+        try
+        {
+            var result = await OneShotAsync("What is this?", "--image", image);
+
+            Assert.True(result.ExitCode == 1, result.ToString());
+            var line = Assert.Single(result.StderrLines);
+            Assert.StartsWith("phi3: A user message contains DataContent", line);
+            Assert.Contains("cannot take", line, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(image);
+        }
+    }
+
+    [Fact]
+    public async Task Interactive_ImageOnATextModel_OneLineErrorThenTheNextMessageIsAnswered()
+    {
+        string hello = (await OneShotAsync("Hello")).Stdout;
+        string image = Path.Combine(Path.GetTempPath(), $"phi3-image-{Guid.NewGuid():N}.png");
+        File.WriteAllBytes(image, [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
+        try
+        {
+            var result = await ChatAsync($"/image {image}\nWhat is this?\nHello\n");
+
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.Equal(hello, result.Stdout);
+            Assert.Single(result.StderrLines, l => l.StartsWith("phi3: A user message contains DataContent", StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(image);
+        }
+    }
+
+    [Fact]
+    public async Task Chat_ImageWithoutAQuestion_UsageError()
+    {
+        var result = await Phi3Process.RunAsync(string.Empty, "chat", "--model-path", s_model, "--image", "x.png");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.StartsWith("phi3: --image goes with a question", Assert.Single(result.StderrLines));
+    }
 }

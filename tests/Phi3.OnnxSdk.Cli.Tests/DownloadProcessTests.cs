@@ -175,4 +175,26 @@ public sealed class DownloadProcessTests
         Assert.InRange(hub.BytesServedFor(weights.Path), weights.Content.Length, weights.Content.Length + (64 * 1024));
         Assert.InRange(hub.BytesServed, repo.Files.Values.Sum(f => (long)f.Content.Length), repo.Files.Values.Sum(f => (long)f.Content.Length) + (64 * 1024));
     }
+
+    [Fact]
+    public async Task Download_ConnectionsOne_FetchesTheWeightsOnOneRequestWithoutRange_TheDefaultAsksForRanges()
+    {
+        await using var hub = new FakeHub();
+        SyntheticHubModel.Publish(hub, RepoId, Subfolder);
+        string weights = $"{Subfolder}/model.onnx";
+        using var single = new HubCatalogFolder(hub, RepoId, Subfolder);
+        using var ranged = new HubCatalogFolder(hub, RepoId, Subfolder);
+
+        var one = await Phi3Process.RunAsync(single.Online, string.Empty, "download", "--catalog", single.Catalog, "--cache-dir", single.Cache, "--assume", "cpu:8GB", "--connections", "1");
+        Assert.True(one.ExitCode == 0, one.ToString());
+        var singleRequest = Assert.Single(hub.Requests, r => r.Cdn && r.FilePath == weights);
+        int before = hub.Requests.Count;
+        var many = await Phi3Process.RunAsync(ranged.Online, string.Empty, "download", "--catalog", ranged.Catalog, "--cache-dir", ranged.Cache, "--assume", "cpu:8GB");
+
+        Assert.True(many.ExitCode == 0, many.ToString());
+        Assert.Null(singleRequest.Range);
+        var rangedRequests = hub.Requests.Skip(before).Where(r => r.Cdn && r.FilePath == weights).ToList();
+        Assert.True(rangedRequests.Count > 0, many.ToString());
+        Assert.All(rangedRequests, r => Assert.NotNull(r.Range));
+    }
 }

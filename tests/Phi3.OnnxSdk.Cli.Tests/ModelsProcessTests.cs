@@ -67,4 +67,51 @@ public sealed class ModelsProcessTests
         Assert.Contains("Pick: phi-3-mini-4k-instruct/cpu-int4-rtn-block-32-acc-level-4", result.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("phi-3-medium", result.Stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Models_LocalFirstForAFamilyThisMachineCannotRun_SaysRemoteAndWhy_KeyNeverPrinted()
+    {
+        const string Key = "models-test-key-41d2";
+        var result = await Phi3Process.RunAsync(
+            string.Empty,
+            "models", "--assume", "cpu:16GB", "--model", "phi-3-small-128k-instruct", "--placement", "local-first",
+            "--remote-endpoint", "http://gpu-box:8000/v1", "--remote-model", "microsoft/Phi-3-small-128k-instruct", "--remote-api-key", Key);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var lines = result.Stdout.Split('\n');
+        int placement = Array.IndexOf(lines, "Placement (local-first): remote http://gpu-box:8000/v1 (model microsoft/Phi-3-small-128k-instruct)");
+        Assert.True(placement > 0, result.ToString());
+        Assert.StartsWith("  because: this machine cannot run phi-3-small-128k-instruct, so the remote endpoint serves it", lines[placement + 1]);
+        Assert.Contains("Pick: none", lines);
+        Assert.DoesNotContain(Key, result.Stdout + result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Models_LocalFirstForAFamilyThisMachineRuns_SaysLocalAndWhy()
+    {
+        var result = await Phi3Process.RunAsync(
+            string.Empty,
+            "models", "--assume", "cpu:16GB", "--model", "phi-3-mini-4k-instruct", "--placement", "local-first", "--remote-endpoint", "http://gpu-box:8000/v1");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var lines = result.Stdout.Split('\n');
+        int placement = Array.IndexOf(lines, "Placement (local-first): local");
+        Assert.True(placement > 0, result.ToString());
+        Assert.StartsWith("  because: this machine can run phi-3-mini-4k-instruct", lines[placement + 1]);
+    }
+
+    [Fact]
+    public async Task Models_PlacementLocalForAFamilyThisMachineCannotRun_SaysNoneAndWhy_WithoutThePlacementFlagNothing()
+    {
+        var local = await Phi3Process.RunAsync(string.Empty, "models", "--assume", "cpu:16GB", "--model", "phi-3-small-128k-instruct", "--placement", "local");
+        var plain = await Phi3Process.RunAsync(string.Empty, "models", "--assume", "cpu:16GB", "--model", "phi-3-small-128k-instruct");
+
+        Assert.True(local.ExitCode == 0, local.ToString());
+        var lines = local.Stdout.Split('\n');
+        int placement = Array.IndexOf(lines, "Placement (local): none");
+        Assert.True(placement > 0, local.ToString());
+        Assert.StartsWith("  because: ", lines[placement + 1]);
+        Assert.True(plain.ExitCode == 0, plain.ToString());
+        Assert.DoesNotContain("Placement", plain.Stdout, StringComparison.Ordinal);
+    }
 }

@@ -52,6 +52,8 @@ internal sealed class Phi3Process : IDisposable
         start.Environment.Remove("PHI3_MODEL");
         start.Environment.Remove("PHI3_PROVIDER");
         start.Environment.Remove("PHI3_VARIANT");
+        start.Environment.Remove("PHI3_API_KEY");
+        start.Environment.Remove("PHI3_REMOTE_API_KEY");
         start.Environment["HF_HUB_OFFLINE"] = "1";
         if (terminal)
         {
@@ -160,10 +162,15 @@ internal sealed class Phi3Process : IDisposable
     }
 
     /// <summary>Sends SIGINT, as Ctrl+C in a terminal does.</summary>
-    public void Interrupt()
+    public void Interrupt() => Signal("INT");
+
+    /// <summary>Sends SIGTERM, as a service manager or <c>docker stop</c> does.</summary>
+    public void Terminate() => Signal("TERM");
+
+    private void Signal(string name)
     {
-        using var kill = Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        Assert.True(kill.WaitForExit(10_000), "kill -INT did not finish");
+        using var kill = Process.Start("kill", [$"-{name}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        Assert.True(kill.WaitForExit(10_000), $"kill -{name} did not finish");
         Assert.Equal(0, kill.ExitCode);
     }
 

@@ -8,34 +8,51 @@ namespace Phi3.OnnxSdk.Cli;
 /// <summary>
 /// The chat on a loaded model: one answer (<c>phi3 chat "question"</c>) or a conversation, one message at a time
 /// from <see cref="IChatInput"/>. Answers stream to stdout with one newline after each; statistics, notices and the
-/// token-limit flag go to stderr. Ctrl+C stops the answer in progress.
+/// token-limit flag go to stderr. Ctrl+C stops the answer in progress. Images (<c>--image</c>, <c>/image</c>) go into the
+/// next user message as <see cref="DataContent"/>, before its text. The client is the local <see cref="Phi3ChatClient"/>
+/// or the remote provider (<c>--placement</c>); the generation settings go with every request.
 /// </summary>
 internal sealed class ChatSession
 {
-    private const string Commands = "/reset forgets the conversation; /system <text> sets the system prompt (/system alone clears it); /exit quits. " +
+    private const string Commands = "/reset forgets the conversation; /system <text> sets the system prompt (/system alone clears it); " +
+        "/image <file> adds an image to the next message; /exit quits. " +
         "A line ending in \\ continues on the next; Up and Down recall earlier messages; Ctrl+C stops an answer.";
 
     private readonly CliContext _context;
-    private readonly Phi3ChatClient _client;
+    private readonly IChatClient _client;
+    private readonly ChatOptions _options;
     private readonly int _maxTokens;
     private readonly bool _stats;
     private readonly List<ChatMessage> _history = [];
+    private readonly List<DataContent> _images = [];
     private string? _system;
 
-    public ChatSession(CliContext context, Phi3ChatClient client, string? system, int? maxTokens, bool stats)
+    public ChatSession(CliContext context, IChatClient client, string? system, Phi3ChatClientOptions generation, bool stats)
     {
+        ArgumentNullException.ThrowIfNull(generation);
         _context = context;
         _client = client;
         _system = string.IsNullOrWhiteSpace(system) ? null : system;
-        _maxTokens = maxTokens ?? 1024;
+        _options = new ChatOptions
+        {
+            MaxOutputTokens = generation.MaxOutputTokens,
+            Temperature = generation.Temperature,
+            TopP = generation.TopP,
+            TopK = generation.TopK,
+            Seed = generation.Seed,
+        };
+        _maxTokens = generation.MaxOutputTokens ?? 1024;
         _stats = stats;
     }
 
     private CliConsole Console => _context.Console;
 
-    /// <summary>Answers <paramref name="question"/>; returns the exit code.</summary>
-    public async Task<int> AnswerOnceAsync(string question) =>
-        await AnswerAsync(question).ConfigureAwait(false) ? ExitCodes.Success : ExitCodes.Cancelled;
+    /// <summary>Answers <paramref name="question"/>, with <paramref name="images"/> in the message; returns the exit code.</summary>
+    public async Task<int> AnswerOnceAsync(string question, IReadOnlyList<DataContent>? images = null)
+    {
+        _images.AddRange(images ?? []);
+        return await AnswerAsync(question).ConfigureAwait(false) ? ExitCodes.Success : ExitCodes.Cancelled;
+    }
 
     /// <summary>Runs the conversation until the input ends or <c>/exit</c>; returns the exit code.</summary>
     public async Task<int> RunAsync(IChatInput input, string modelName)
@@ -43,7 +60,11 @@ internal sealed class ChatSession
         ArgumentNullException.ThrowIfNull(input);
 
         // While the first message is typed, set up the memory its answer needs (Phi3ChatClient.WarmUpAsync).
-        _ = WarmUpQuietlyAsync(_client);
+        if (_client.GetService<Phi3ChatClient>() is { } local)
+        {
+            _ = WarmUpQuietlyAsync(local);
+        }
+
         if (Console.IsInteractive)
         {
             Console.Note($"Chatting with {modelName}. Type a message and press Enter; /help lists the commands, /exit quits.");
@@ -93,25 +114,52 @@ internal sealed class ChatSession
                 return false;
             case "/RESET":
                 _history.Clear();
+                _images.Clear();
                 Console.Note("(conversation cleared)");
                 return true;
             case "/SYSTEM":
                 _system = rest.Length == 0 ? null : rest;
                 Console.Note(_system is null ? "(system prompt cleared)" : "(system prompt set)");
                 return true;
+            case "/IMAGE":
+                AttachImage(rest);
+                return true;
             case "/HELP" or "/?":
                 Console.Note(Commands);
                 return true;
             default:
-                Console.Fail($"unknown chat command '{line.Split(' ')[0]}'; use /help, /reset, /system <text> or /exit");
+                Console.Fail($"unknown chat command '{line.Split(' ')[0]}'; use /help, /reset, /system <text>, /image <file> or /exit");
                 return true;
+        }
+    }
+
+    /// <summary>Reads an image for the next message; a file that cannot be read is one line, and the chat goes on.</summary>
+    private void AttachImage(string path)
+    {
+        if (path.Length == 0)
+        {
+            Console.Fail("/image needs a file: /image <file>");
+            return;
+        }
+
+        try
+        {
+            var image = ImageFile.Load(path);
+            _images.Add(image);
+            Console.Note(string.Create(CultureInfo.InvariantCulture, $"(image {image.Name} added to the next message: {_images.Count} waiting)"));
+        }
+        catch (CliUsageException ex)
+        {
+            Console.Fail(ErrorText.OneLine(ex.Message));
         }
     }
 
     /// <summary>Streams the answer to <paramref name="question"/>; returns <see langword="false"/> when Ctrl+C stopped it.</summary>
     private async Task<bool> AnswerAsync(string question)
     {
-        var user = new ChatMessage(ChatRole.User, question);
+        // The images go with this message whatever becomes of it: a model that cannot take them refuses this one only.
+        var user = new ChatMessage(ChatRole.User, [.. _images, new TextContent(question)]);
+        _images.Clear();
         List<ChatMessage> messages = [];
         if (_system is not null)
         {
@@ -130,7 +178,7 @@ internal sealed class ChatSession
         var token = _context.Interrupts.Begin();
         try
         {
-            await foreach (var update in _client.GetStreamingResponseAsync(messages, cancellationToken: token).ConfigureAwait(false))
+            await foreach (var update in _client.GetStreamingResponseAsync(messages, _options.Clone(), token).ConfigureAwait(false))
             {
                 if (update.Text is { Length: > 0 } text)
                 {

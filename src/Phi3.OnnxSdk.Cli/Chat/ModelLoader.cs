@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.AI;
 using Phi3.OnnxSdk.Catalog;
 using Phi3.OnnxSdk.Hardware;
 using Phi3.OnnxSdk.Hub;
@@ -51,6 +52,31 @@ internal static class ModelLoader
         }
 
         return client;
+    }
+
+    /// <summary>
+    /// Decides where the model runs (<c>--placement</c>); remote: the remote provider (nothing is loaded here; with
+    /// <paramref name="announce"/>, the endpoint and the reason are printed), local: <see cref="LoadAsync"/>.
+    /// </summary>
+    public static async Task<IChatClient> LoadPlacedAsync(CliContext context, Phi3Options options, bool announce, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(options);
+        if (PlacementOptions.MayBeRemote(options))
+        {
+            var placement = await Phi3ModelProvisioner.ResolvePlacementAsync(options, hardwareProbe: null, cancellationToken).ConfigureAwait(false);
+            if (placement.IsRemote)
+            {
+                if (announce)
+                {
+                    context.Console.Note($"Remote {placement.RemoteEndpoint} (model {placement.RemoteModel}): {ErrorText.OneLine(placement.Reason)}");
+                }
+
+                return Phi3ModelProvisioner.CreateRemoteChatClient(options);
+            }
+        }
+
+        return await LoadAsync(context, options, announce, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Fails with a usage error (exit 2) when <c>--model</c> names no family of the catalog.</summary>

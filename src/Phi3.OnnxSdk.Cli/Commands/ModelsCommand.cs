@@ -9,7 +9,8 @@ namespace Phi3.OnnxSdk.Cli;
 /// <summary>
 /// <c>phi3 models</c> (alias <c>list</c>): the machine (probed, or assumed with <c>--assume</c>), the variant
 /// <c>phi3</c> would run there with the resolver's reasons one per line, then every family of the catalog (or the one
-/// given by <c>--model</c>) with a verdict for each of its variants. Output goes to stdout.
+/// given by <c>--model</c>) with a verdict for each of its variants. With <c>--placement</c> or <c>--remote-endpoint</c>,
+/// also where the model would run (here or the endpoint) and why (<see cref="PlacementResolver"/>). Output goes to stdout.
 /// </summary>
 internal sealed class ModelsCommand : IPhi3Command
 {
@@ -20,7 +21,7 @@ internal sealed class ModelsCommand : IPhi3Command
         var command = new Command("models", "List the catalog with the variant picked for this machine (or an assumed one) and why.");
         command.Aliases.Add("list");
         var model = new ModelOptions();
-        model.AddTo(command, localModel: false, plan: true);
+        model.AddTo(command, localModel: false, plan: true, remote: true);
         command.SetAction((result, _) => context.RunCancellableAsync(token => RunAsync(context.Console, result, model, token)));
         return command;
     }
@@ -47,15 +48,16 @@ internal sealed class ModelsCommand : IPhi3Command
 
         // What plain 'phi3' (with these flags and the PHI3_* variables) would run.
         VariantResolution? pick = null;
+        var request = new VariantResolverOptions
+        {
+            Family = options.Model,
+            Variant = options.Variant,
+            Provider = provider,
+            Preference = options.Preference,
+        };
         try
         {
-            pick = resolver.Resolve(hardware, new VariantResolverOptions
-            {
-                Family = options.Model,
-                Variant = options.Variant,
-                Provider = provider,
-                Preference = options.Preference,
-            });
+            pick = resolver.Resolve(hardware, request);
         }
         catch (VariantResolutionException ex)
         {
@@ -76,6 +78,11 @@ internal sealed class ModelsCommand : IPhi3Command
             {
                 console.Output.WriteLine($"  overrides: {string.Join(", ", pick.Overrides)}");
             }
+        }
+
+        if (options.Placement is not null || PlacementOptions.MayBeRemote(options))
+        {
+            WritePlacement(console, new PlacementResolver(resolver), hardware, PlacementOptions.RequestOf(options, request));
         }
 
         console.Output.WriteLine();
@@ -139,6 +146,29 @@ internal sealed class ModelsCommand : IPhi3Command
                 console.Output.WriteLine($"  - {variant.Name}");
             }
         }
+    }
+
+    /// <summary>Writes where the model would run, "Placement (POLICY): remote URL (model NAME)" or "...: local", and why.</summary>
+    private static void WritePlacement(CliConsole console, PlacementResolver resolver, HardwareInfo hardware, PlacementRequest request)
+    {
+        console.Output.WriteLine();
+        PlacementDecision decision;
+        try
+        {
+            decision = resolver.Resolve(hardware, request);
+        }
+        catch (VariantResolutionException ex)
+        {
+            // Local only, and nothing runs here: the pick above already gave the reasons.
+            console.Output.WriteLine("Placement (local): none");
+            WriteClauses(console, "  because: ", ex.Message);
+            return;
+        }
+
+        string where = decision.IsRemote ? $"remote {decision.RemoteEndpoint} (model {decision.RemoteModel})" : "local";
+        string line = $"Placement ({PlacementOptions.Word(decision.Policy)}): {where}";
+        console.WriteLine($"[bold]{Markup.Escape(line)}[/]", line);
+        WriteClauses(console, "  because: ", decision.Reason);
     }
 
     /// <summary>Writes a reason one clause per line: the first after <paramref name="label"/>, the rest beneath it.</summary>

@@ -25,12 +25,26 @@ internal static class CliOptions
                 ? value
                 : Fail<int?>($"{name} needs a whole number of at least {min}, not '{text}'"));
 
+    /// <summary>A whole number from <paramref name="min"/> to <paramref name="max"/>.</summary>
+    public static Option<int?> IntRange(string name, string? alias, string helpName, string description, int min, int max) =>
+        Create<int?>(name, alias, helpName, description, text =>
+            int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value >= min && value <= max
+                ? value
+                : Fail<int?>(string.Create(CultureInfo.InvariantCulture, $"{name} needs a whole number from {min} to {max}, not '{text}'")));
+
     /// <summary>A whole number of any size.</summary>
     public static Option<long?> Long(string name, string helpName, string description) =>
         Create<long?>(name, null, helpName, description, text =>
             long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long value)
                 ? value
                 : Fail<long?>($"{name} needs a whole number, not '{text}'"));
+
+    /// <summary>A large whole number of at least <paramref name="min"/> (a size in bytes).</summary>
+    public static Option<long?> Long(string name, string helpName, string description, long min) =>
+        Create<long?>(name, null, helpName, description, text =>
+            long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long value) && value >= min
+                ? value
+                : Fail<long?>(string.Create(CultureInfo.InvariantCulture, $"{name} needs a whole number of at least {min}, not '{text}'")));
 
     /// <summary>A number from <paramref name="min"/> to <paramref name="max"/>.</summary>
     public static Option<float?> Float(string name, string? alias, string helpName, string description, float min, float max) =>

@@ -8,7 +8,7 @@ namespace Phi3.OnnxSdk.Cli;
 
 /// <summary>
 /// The options that say which model to run and where its files come from, shared by every command that resolves or
-/// loads a model (chat, models, download; a new command adds them with <see cref="AddTo"/>). Each command takes
+/// loads a model (chat, serve, models, download; a new command adds them with <see cref="AddTo"/>). Each command takes
 /// its own instance.
 /// </summary>
 internal sealed class ModelOptions
@@ -44,6 +44,12 @@ internal sealed class ModelOptions
 
     public Option<bool> NoDirectIO { get; } = CliOptions.Flag("--no-direct-io", "Write downloads through the page cache (Linux writes them directly).");
 
+    public Option<int?> Connections { get; } = CliOptions.IntRange(
+        "--connections", null, "n", "Connections per large file when downloading, each fetching its own byte ranges (default 8; 1 turns ranged downloads off).", min: 1, max: 64);
+
+    /// <summary>Gets the placement options (<c>--placement</c>, <c>--remote-*</c>) when the command has them, else <see langword="null"/>.</summary>
+    public PlacementOptions? Placement { get; private set; }
+
     public Option<string?> Catalog { get; } = CliOptions.Text("--catalog", null, "file", "A catalog file whose entries are merged over the shipped models.json.");
 
     /// <summary>Adds the options to <paramref name="command"/>.</summary>
@@ -51,7 +57,8 @@ internal sealed class ModelOptions
     /// <param name="localModel">Whether the command can load a local folder (<c>--model-path</c>).</param>
     /// <param name="plan">Whether the command can plan for another machine (<c>--assume</c>); otherwise the option is
     /// hidden and rejected with a hint.</param>
-    public void AddTo(Command command, bool localModel, bool plan)
+    /// <param name="remote">Whether the model may run on a remote endpoint (<see cref="PlacementOptions"/>).</param>
+    public void AddTo(Command command, bool localModel, bool plan, bool remote = false)
     {
         ArgumentNullException.ThrowIfNull(command);
         _localModel = localModel;
@@ -60,9 +67,15 @@ internal sealed class ModelOptions
             command.Options.Add(ModelPath);
         }
 
-        foreach (Option option in (Option[])[Model, Variant, Provider, Prefer, Assume, CacheDir, Offline, VerifyCache, CopyFiles, NoDirectIO, Catalog])
+        foreach (Option option in (Option[])[Model, Variant, Provider, Prefer, Assume, CacheDir, Offline, VerifyCache, CopyFiles, NoDirectIO, Connections, Catalog])
         {
             command.Options.Add(option);
+        }
+
+        if (remote)
+        {
+            Placement = new PlacementOptions();
+            Placement.AddTo(command, localModel ? ModelPath : null, Model);
         }
 
         Assume.Hidden = !plan;
@@ -94,7 +107,7 @@ internal sealed class ModelOptions
     public Phi3Options ToPhi3Options(ParseResult result, ILogger logger, Phi3ChatClientOptions? chat = null)
     {
         ArgumentNullException.ThrowIfNull(result);
-        return new Phi3Options
+        var options = new Phi3Options
         {
             ModelPath = _localModel ? result.GetValue(ModelPath) : null,
             Model = result.GetValue(Model),
@@ -109,9 +122,12 @@ internal sealed class ModelOptions
                 VerifyCachedFiles = result.GetValue(VerifyCache) ? true : null,
                 UseSymbolicLinks = result.GetValue(CopyFiles) ? false : null,
                 UseDirectIO = result.GetValue(NoDirectIO) ? false : null,
+                ConnectionsPerFile = result.GetValue(Connections),
                 Logger = logger,
             },
             ChatClient = chat ?? new Phi3ChatClientOptions(),
         };
+        Placement?.ApplyTo(result, options);
+        return options;
     }
 }
