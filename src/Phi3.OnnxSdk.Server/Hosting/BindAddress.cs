@@ -29,6 +29,18 @@ internal static class BindAddress
             : throw new ArgumentException($"The host '{host}' is not an IP address; use 127.0.0.1 (this machine only), 0.0.0.0 (every interface) or one interface's address.", nameof(host));
     }
 
+    /// <summary>Gets whether a listening address as Kestrel reports it (<c>http://127.0.0.1:8000</c>, <c>http://[::]:8000</c>) is loopback only; anything unreadable counts as open.</summary>
+    public static bool IsLoopbackUrl(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        {
+            return false;
+        }
+
+        string host = uri.Host.Trim('[', ']');
+        return host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(host, out var address) && IsLoopback(address));
+    }
+
     /// <summary>Gets whether only this machine can reach <paramref name="address"/>.</summary>
     public static bool IsLoopback(IPAddress address) => IPAddress.IsLoopback(address);
 }

@@ -115,13 +115,21 @@ public sealed class Phi3Server : IAsyncDisposable
         var model = options.Model ?? new Phi3Options();
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "phi3-serve", Args = [] });
+
+        // Configured by its options alone: appsettings.json, ASPNETCORE_URLS and Kestrel__Endpoints__* variables would
+        // otherwise add endpoints that the bind check above never saw.
+        builder.Configuration.Sources.Clear();
         if (options.ConfigureLogging is { } configureLogging)
         {
             builder.Logging.ClearProviders();
             configureLogging(builder.Logging);
         }
 
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(endpoint));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(endpoint);
+            options.ConfigureKestrel?.Invoke(kestrel);
+        });
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = shutdownTimeout);
         builder.Services.AddChatClient(client).UseOpenTelemetry(sourceName: ActivitySourceName);
         var limits = options.Endpoints ?? new Phi3OpenAIEndpointOptions();
@@ -158,8 +166,16 @@ public sealed class Phi3Server : IAsyncDisposable
             throw;
         }
 
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
-        var url = new Uri(addresses?.FirstOrDefault() ?? $"http://{endpoint}", UriKind.Absolute);
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        if (apiKey is null && addresses.FirstOrDefault(a => !BindAddress.IsLoopbackUrl(a)) is { } open)
+        {
+            // A second line of defence: whatever added it, an endpoint beyond this machine without a key is not served.
+            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw new Phi3ServerException(Refusal(open));
+        }
+
+        var url = new Uri(addresses.FirstOrDefault() ?? $"http://{endpoint}", UriKind.Absolute);
         url = new Uri(url.GetLeftPart(UriPartial.Authority) + "/");
         var logger = app.Services.GetRequiredService<OpenAIEndpointContext>().Logger;
         string servedId = ServedModelId(model);
@@ -240,11 +256,13 @@ public sealed class Phi3Server : IAsyncDisposable
 
         if (!BindAddress.IsLoopback(address) && apiKey is null)
         {
-            throw new Phi3ServerException(
-                $"Refusing to listen on {host} without an API key: every machine that can reach this one could use the model. " +
-                $"Set a key (--api-key, or the {Phi3ServerOptions.ApiKeyVariable} environment variable), or listen on 127.0.0.1 (the default).");
+            throw new Phi3ServerException(Refusal(host));
         }
 
         return new IPEndPoint(address, port);
     }
+
+    private static string Refusal(string where) =>
+        $"Refusing to listen on {where} without an API key: every machine that can reach this one could use the model. " +
+        $"Set a key (--api-key, or the {Phi3ServerOptions.ApiKeyVariable} environment variable), or listen on 127.0.0.1 (the default).";
 }

@@ -50,6 +50,43 @@ public sealed class Phi3ServerTests
     }
 
     [Fact]
+    public async Task Process_KestrelEndpointsAndUrlsFromTheEnvironment_AreNotBound()
+    {
+        int port = FreePort();
+        var environment = new Dictionary<string, string>
+        {
+            ["Kestrel__Endpoints__Open__Url"] = $"http://0.0.0.0:{port}",
+            ["ASPNETCORE_URLS"] = $"http://0.0.0.0:{port}",
+        };
+        using var server = new ServerProcess(environment, "--model-path", TestModelCache.GetOrBuild("tiny"), "--port", "0");
+
+        var url = await server.WaitForUrlAsync();
+        using var probe = new System.Net.Sockets.TcpClient();
+        var refused = await Record.ExceptionAsync(() => probe.ConnectAsync(IPAddress.Loopback, port));
+        server.Terminate();
+        int exit = await server.WaitForExitAsync();
+
+        // 0.0.0.0 would accept on 127.0.0.1 too: the connection is refused because that endpoint was never bound.
+        Assert.Equal("127.0.0.1", url.Host);
+        Assert.NotEqual(port, url.Port);
+        Assert.IsType<System.Net.Sockets.SocketException>(refused);
+        Assert.Equal(0, exit);
+    }
+
+    [Fact]
+    public async Task StartAsync_AnOpenEndpointAddedBesideTheBindWithoutKey_IsRefusedAfterStartAndNotServed()
+    {
+        int port = FreePort();
+
+        var error = await Assert.ThrowsAsync<Phi3ServerException>(() => ServerFixture.StartAsync(o => o.ConfigureKestrel = k => k.Listen(IPAddress.Any, port)));
+        using var probe = new System.Net.Sockets.TcpClient();
+        var refused = await Record.ExceptionAsync(() => probe.ConnectAsync(IPAddress.Loopback, port));
+
+        Assert.Contains($"Refusing to listen on http://0.0.0.0:{port} without an API key", error.Message, StringComparison.Ordinal);
+        Assert.IsType<System.Net.Sockets.SocketException>(refused);
+    }
+
+    [Fact]
     public async Task Process_SigtermDuringAStream_PrintsUrlFinishesTheStreamThenExitsZero()
     {
         using var server = new ServerProcess("--model-path", TestModelCache.GetOrBuild("tiny"), "--port", "0", "--api-key", "k1");
@@ -137,6 +174,13 @@ public sealed class Phi3ServerTests
         Assert.Equal(7L, Convert.ToInt64(chat.GetTagItem("gen_ai.usage.output_tokens"), System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(request.TraceId, chat.TraceId);
         Assert.Equal(7, result.Usage.OutputTokenCount);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task<HttpResponseMessage> PreflightAsync(Uri url)
