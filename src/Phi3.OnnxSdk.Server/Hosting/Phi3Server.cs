@@ -140,6 +140,7 @@ public sealed class Phi3Server : IAsyncDisposable
             endpoints.MaxConcurrentRequests = limits.MaxConcurrentRequests ?? model.ChatClient?.MaxConcurrentGenerations;
             endpoints.MaxQueuedRequests = limits.MaxQueuedRequests;
             endpoints.MaxOutputTokens = limits.MaxOutputTokens;
+            endpoints.ClientDefaultOutputTokens = model.ChatClient?.MaxOutputTokens;
             endpoints.RetryAfterSeconds = limits.RetryAfterSeconds;
             endpoints.ModelId = limits.ModelId ?? ServedModelId(model);
         });

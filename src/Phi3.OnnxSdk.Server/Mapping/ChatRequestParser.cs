@@ -18,9 +18,13 @@ internal static class ChatRequestParser
     /// <summary>Parses a request body.</summary>
     /// <param name="root">The parsed body.</param>
     /// <param name="maxOutputTokens">The per-request ceiling on <c>max_tokens</c> / <c>max_completion_tokens</c>.</param>
+    /// <param name="defaultOutputTokens">
+    /// The output limit of a request that sets neither (the chat client's own default); capped at <paramref name="maxOutputTokens"/>,
+    /// and <see langword="null"/> means the ceiling.
+    /// </param>
     /// <returns>The mapped request.</returns>
     /// <exception cref="OpenAIRequestException">The body is not an object, or a field is missing, malformed, out of range or unsupported.</exception>
-    public static ChatCompletionRequest Parse(JsonElement root, int maxOutputTokens)
+    public static ChatCompletionRequest Parse(JsonElement root, int maxOutputTokens, int? defaultOutputTokens = null)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -46,7 +50,7 @@ internal static class ChatRequestParser
 
         var options = new ChatOptions
         {
-            MaxOutputTokens = MaxOutputTokens(root, maxOutputTokens),
+            MaxOutputTokens = MaxOutputTokens(root, maxOutputTokens) ?? Math.Min(maxOutputTokens, defaultOutputTokens ?? maxOutputTokens),
             Temperature = (float?)OptionalNumber(root, "temperature", 0, 2),
             TopP = (float?)OptionalNumber(root, "top_p", 0, 1, minExclusive: true),
             Seed = OptionalInteger(root, "seed", long.MinValue, long.MaxValue),

@@ -122,7 +122,7 @@ internal sealed class ChatCompletionsHandler
         }
 
         using var document = await JsonDocument.ParseAsync(http.Request.Body, s_documentOptions, http.RequestAborted).ConfigureAwait(false);
-        return ChatRequestParser.Parse(document.RootElement, _endpoint.MaxOutputTokens);
+        return ChatRequestParser.Parse(document.RootElement, _endpoint.MaxOutputTokens, _endpoint.DefaultOutputTokens);
     }
 
     private async Task StreamAsync(HttpContext http, ChatCompletionRequest request, string id, long created, string model)

@@ -12,6 +12,9 @@ namespace Phi3.OnnxSdk.Server.Serving;
 /// </summary>
 internal sealed class OpenAIEndpointContext : IDisposable
 {
+    /// <summary><see cref="Phi3ChatClient"/>'s output limit when neither its options nor the request set one.</summary>
+    internal const int Phi3ChatClientDefaultOutputTokens = 1024;
+
     public OpenAIEndpointContext(IServiceProvider services, IOptions<Phi3OpenAIEndpointOptions> options, ILoggerFactory? loggerFactory = null)
     {
         var settings = options.Value;
@@ -31,6 +34,7 @@ internal sealed class OpenAIEndpointContext : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBodyBytes, 1, nameof(Phi3OpenAIEndpointOptions.MaxRequestBodyBytes));
         MaxOutputTokens = settings.MaxOutputTokens ?? Phi3OpenAIEndpointOptions.DefaultMaxOutputTokens;
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxOutputTokens, 1, nameof(Phi3OpenAIEndpointOptions.MaxOutputTokens));
+        DefaultOutputTokens = Math.Min(MaxOutputTokens, ClientDefaultOutputTokens(services, settings, optionsName) ?? MaxOutputTokens);
         RetryAfterSeconds = settings.RetryAfterSeconds ?? 1;
         ArgumentOutOfRangeException.ThrowIfNegative(RetryAfterSeconds, nameof(Phi3OpenAIEndpointOptions.RetryAfterSeconds));
         CreatedAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
@@ -52,6 +56,9 @@ internal sealed class OpenAIEndpointContext : IDisposable
 
     public int MaxOutputTokens { get; }
 
+    /// <summary>Gets the output limit of a request that sets no <c>max_tokens</c>: the client's default, capped at <see cref="MaxOutputTokens"/>.</summary>
+    public int DefaultOutputTokens { get; }
+
     public int RetryAfterSeconds { get; }
 
     /// <summary>Gets when the endpoints started serving, the <c>created</c> of the model card.</summary>
@@ -64,4 +71,20 @@ internal sealed class OpenAIEndpointContext : IDisposable
     public string OwnedBy => Client.GetService<ChatClientMetadata>()?.ProviderName ?? "phi3";
 
     public void Dispose() => Gate.Dispose();
+
+    /// <summary>
+    /// The Phi-3 client's default output limit: the host's setting, else the registered options', else the client's built-in
+    /// 1024; <see langword="null"/> (unknown) for any other client.
+    /// </summary>
+    private int? ClientDefaultOutputTokens(IServiceProvider services, Phi3OpenAIEndpointOptions settings, string optionsName)
+    {
+        if (Client.GetService<Phi3LazyChatClient>() is null && Client.GetService<Phi3ChatClient>() is null)
+        {
+            return null;
+        }
+
+        return settings.ClientDefaultOutputTokens
+            ?? services.GetService<IOptionsMonitor<Phi3Options>>()?.Get(optionsName).ChatClient?.MaxOutputTokens
+            ?? Phi3ChatClientDefaultOutputTokens;
+    }
 }

@@ -47,6 +47,19 @@ public sealed class ChatRequestParserTests
         Assert.Equal(1.1, (double)options.AdditionalProperties![Phi3ChatOptionKeys.RepetitionPenalty]!, 6);
     }
 
+    [Theory]
+    [InlineData(100, 1024, 100)]
+    [InlineData(4096, 1024, 1024)]
+    [InlineData(512, null, 512)]
+    public void Parse_NoMaxTokens_GetsTheLowerOfTheCeilingAndTheClientDefault(int ceiling, int? clientDefault, int expected)
+    {
+        using var document = JsonDocument.Parse("""{"messages":[{"role":"user","content":"hi"}]}""");
+
+        var options = ChatRequestParser.Parse(document.RootElement, ceiling, clientDefault).Options;
+
+        Assert.Equal(expected, options.MaxOutputTokens);
+    }
+
     [Fact]
     public void Parse_NamedToolChoiceAndJsonSchema_MapToRequireSpecificAndASchemaFormat()
     {

@@ -96,6 +96,23 @@ public sealed class LimitsTests : IClassFixture<TinyModel>, IDisposable
     }
 
     [Fact]
+    public async Task Post_WithoutMaxTokens_GetsTheCeilingWhenItIsBelowTheClientDefault()
+    {
+        var recording = new RecordingChatClient(_local);
+        await using var wide = await AppHost.StartAsync(recording);
+        await using var narrow = await AppHost.StartAsync(recording, o => o.MaxOutputTokens = 4);
+        using var http = narrow.Http();
+
+        using var response = await http.PostAsync("v1/chat/completions", JsonBody("""{"messages":[{"role":"user","content":"Tell me a long story."}]}"""));
+        string text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(4, recording.LastOptions?.MaxOutputTokens);
+        Assert.InRange(System.Text.Json.JsonDocument.Parse(text).RootElement.GetProperty("usage").GetProperty("completion_tokens").GetInt32(), 1, 4);
+        Assert.Equal(OpenAIEndpointContext.Phi3ChatClientDefaultOutputTokens, wide.Services.GetRequiredService<OpenAIEndpointContext>().DefaultOutputTokens);
+    }
+
+    [Fact]
     public async Task Requests_WhileTheModelLoads_Answer503ThenServeOnceLoaded()
     {
         var release = new TaskCompletionSource<IChatClient>(TaskCreationOptions.RunContinuationsAsynchronously);
