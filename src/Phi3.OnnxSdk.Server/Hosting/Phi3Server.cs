@@ -142,7 +142,7 @@ public sealed class Phi3Server : IAsyncDisposable
             endpoints.MaxOutputTokens = limits.MaxOutputTokens;
             endpoints.ClientDefaultOutputTokens = model.ChatClient?.MaxOutputTokens;
             endpoints.RetryAfterSeconds = limits.RetryAfterSeconds;
-            endpoints.ModelId = limits.ModelId ?? ServedModelId(model);
+            endpoints.ModelId = limits.ModelId ?? Phi3ModelProvisioner.ModelIdOf(model);
         });
         bool cors = options.CorsOrigins is { Count: > 0 };
         if (cors)
@@ -179,7 +179,7 @@ public sealed class Phi3Server : IAsyncDisposable
         var url = new Uri(addresses.FirstOrDefault() ?? $"http://{endpoint}", UriKind.Absolute);
         url = new Uri(url.GetLeftPart(UriPartial.Authority) + "/");
         var logger = app.Services.GetRequiredService<OpenAIEndpointContext>().Logger;
-        string servedId = ServedModelId(model);
+        string servedId = Phi3ModelProvisioner.ModelIdOf(model);
         string keyState = apiKey is null ? "not required" : "required";
         string listening = url.ToString();
         ServerLog.Listening(logger, listening, keyState, servedId);
@@ -217,23 +217,6 @@ public sealed class Phi3Server : IAsyncDisposable
     {
         await StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
-    }
-
-    /// <summary>The model id clients name: the client option, else the folder's name, else the remote model or family.</summary>
-    internal static string ServedModelId(Phi3Options model)
-    {
-        if (model.ChatClient?.ModelId is { Length: > 0 } configured)
-        {
-            return configured;
-        }
-
-        if (model.ModelPath is { Length: > 0 } folder)
-        {
-            return Path.GetFileName(Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
-        }
-
-        bool remoteOnly = model.Placement == Resolution.Phi3Placement.RemoteOnly || (model.Placement is null && model.Remote?.Endpoint is not null);
-        return (remoteOnly ? model.Remote?.Model : null) ?? model.Model ?? Catalog.ModelCatalog.Default.DefaultFamily;
     }
 
     private static IPEndPoint Listen(Phi3ServerOptions options, string? apiKey)

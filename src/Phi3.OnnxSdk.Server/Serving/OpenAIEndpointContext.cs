@@ -38,6 +38,7 @@ internal sealed class OpenAIEndpointContext : IDisposable
         RetryAfterSeconds = settings.RetryAfterSeconds ?? 1;
         ArgumentOutOfRangeException.ThrowIfNegative(RetryAfterSeconds, nameof(Phi3OpenAIEndpointOptions.RetryAfterSeconds));
         CreatedAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        ServedModelId = settings.ModelId ?? Client.GetService<ChatClientMetadata>()?.DefaultModelId ?? "phi3";
     }
 
     public Phi3OpenAIEndpointOptions Options { get; }
@@ -64,8 +65,12 @@ internal sealed class OpenAIEndpointContext : IDisposable
     /// <summary>Gets when the endpoints started serving, the <c>created</c> of the model card.</summary>
     public long CreatedAt { get; }
 
-    /// <summary>Gets the served model id: the option, else the client's metadata, else <c>phi3</c>.</summary>
-    public string ServedModelId => Options.ModelId ?? Client.GetService<ChatClientMetadata>()?.DefaultModelId ?? "phi3";
+    /// <summary>
+    /// Gets the served model id, fixed when the endpoints start: the option, else the client's metadata (for a
+    /// <see cref="Phi3LazyChatClient"/>, <see cref="Phi3ModelProvisioner.ModelIdOf"/>, the same before and after the load),
+    /// else <c>phi3</c>.
+    /// </summary>
+    public string ServedModelId { get; }
 
     /// <summary>Gets who the model card says owns the model: the client's provider name.</summary>
     public string OwnedBy => Client.GetService<ChatClientMetadata>()?.ProviderName ?? "phi3";

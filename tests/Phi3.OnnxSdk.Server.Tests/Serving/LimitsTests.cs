@@ -137,6 +137,35 @@ public sealed class LimitsTests : IClassFixture<TinyModel>, IDisposable
         Assert.Equal(HttpStatusCode.OK, chatReady.StatusCode);
     }
 
+    [Fact]
+    public async Task ServedModelId_BeforeAndAfterTheLazyLoad_IsTheLazyClientsOneId()
+    {
+        var release = new TaskCompletionSource<IChatClient>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var lazy = new Phi3LazyChatClient(_ => release.Task, new ChatClientMetadata("test", null, "served-id"));
+        await using var host = await AppHost.StartAsync(lazy);
+        using var http = host.Http();
+
+        string before = await ModelIdAsync(http);
+        var loaded = new Phi3ChatClient(_local.Model);
+        release.SetResult(loaded);
+        await lazy.GetClientAsync();
+        string after = await ModelIdAsync(http);
+        using var response = await http.PostAsync("v1/chat/completions", JsonBody("""{"messages":[{"role":"user","content":"hi"}],"max_tokens":1}"""));
+        using var completion = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.NotEqual("served-id", loaded.GetService<ChatClientMetadata>()!.DefaultModelId);
+        Assert.Equal("served-id", before);
+        Assert.Equal("served-id", after);
+        Assert.Equal("served-id", completion.RootElement.GetProperty("model").GetString());
+        Assert.Equal("served-id", lazy.GetService<ChatClientMetadata>()!.DefaultModelId);
+    }
+
+    private static async Task<string> ModelIdAsync(HttpClient http)
+    {
+        using var models = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("v1/models"));
+        return models.RootElement.GetProperty("data")[0].GetProperty("id").GetString()!;
+    }
+
     private static async Task ConsumeAsync(IAsyncEnumerable<StreamingChatCompletionUpdate> updates)
     {
         await foreach (var _ in updates)
