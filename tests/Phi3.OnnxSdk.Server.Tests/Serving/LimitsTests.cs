@@ -26,20 +26,30 @@ public sealed class LimitsTests : IClassFixture<TinyModel>, IDisposable
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task Post_BodyOverTheLimit_Answers413(bool withLength)
+    public async Task Post_BodyOverTheLimitWithLengthOrChunked_Answers413InOpenAIShape(bool withLength)
     {
         await using var host = await AppHost.StartAsync(_local, o => o.MaxRequestBodyBytes = 1024);
         using var http = host.Http();
         string body = $$"""{"messages":[{"role":"user","content":"{{new string('x', 4096)}}"}]}""";
         var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions");
         request.Headers.ExpectContinue = withLength;
-        request.Content = withLength ? JsonBody(body) : new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(body)));
-        if (!withLength)
+        if (withLength)
         {
+            request.Content = JsonBody(body);
+        }
+        else
+        {
+            // A stream that cannot seek has no length: the body goes chunked, and only reading it finds it too large.
+            var pipe = new System.IO.Pipelines.Pipe();
+            await pipe.Writer.WriteAsync(Encoding.UTF8.GetBytes(body));
+            await pipe.Writer.CompleteAsync();
+            request.Content = new StreamContent(pipe.Reader.AsStream());
             request.Content.Headers.ContentType = new("application/json");
         }
 
         using var response = await http.SendAsync(request);
+
+        Assert.Equal(withLength, request.Content.Headers.ContentLength is not null);
 
         var error = await ErrorResponseTests.ReadErrorAsync(response, HttpStatusCode.RequestEntityTooLarge);
         Assert.Equal("request_too_large", error.GetProperty("code").GetString());
