@@ -233,7 +233,7 @@ public static class Phi3ModelProvisioner
 
         if (placement.IsRemote)
         {
-            progress?.Report(new Phi3SetupProgress(Phi3SetupStage.Ready, $"Remote {placement.RemoteEndpoint} (model {placement.RemoteModel}): {placement.Reason}"));
+            progress?.Report(new Phi3SetupProgress(Phi3SetupStage.Ready, $"Remote {EndpointText.Redact(placement.RemoteEndpoint)} (model {placement.RemoteModel}): {placement.Reason}"));
             return (RemoteChatClientFactory.Create(placement.RemoteEndpoint!, placement.RemoteModel!, options.Remote), placement);
         }
 

@@ -87,6 +87,37 @@ public sealed class Phi3ServerTests
     }
 
     [Fact]
+    public async Task Process_KeyFromTheEnvironmentOnAnOpenBind_IsRequiredAndNeverLogged()
+    {
+        const string Key = "env-key-5d2a91c7";
+        var environment = new Dictionary<string, string> { [Phi3ServerOptions.ApiKeyVariable] = Key };
+        using var server = new ServerProcess(environment, "--model-path", TestModelCache.GetOrBuild("tiny"), "--host", "0.0.0.0", "--port", "0", "--log", "trace");
+        var url = new Uri($"http://127.0.0.1:{(await server.WaitForUrlAsync()).Port}/");
+        using var without = ServerFixture.RawHttp(url, key: null);
+        using var wrong = ServerFixture.RawHttp(url, "not-" + Key);
+        using var with = ServerFixture.RawHttp(url, Key);
+        for (int i = 0; i < 300 && (await with.GetAsync("health")).StatusCode != HttpStatusCode.OK; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        var statuses = new[]
+        {
+            (await without.GetAsync("v1/models")).StatusCode,
+            (await wrong.GetAsync("v1/models")).StatusCode,
+            (await with.PostAsync("v1/chat/completions", JsonBody("""{"messages":[{"role":"user","content":"hi"}],"max_tokens":1}"""))).StatusCode,
+        };
+        server.Terminate();
+        int exit = await server.WaitForExitAsync();
+
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.OK], statuses);
+        Assert.Equal(0, exit);
+        Assert.Contains("API key required", server.Stdout, StringComparison.Ordinal);
+        Assert.Contains("missing or wrong API key", server.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(Key, server.Stdout + server.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Process_SigtermDuringAStream_PrintsUrlFinishesTheStreamThenExitsZero()
     {
         using var server = new ServerProcess("--model-path", TestModelCache.GetOrBuild("tiny"), "--port", "0", "--api-key", "k1");
