@@ -11,19 +11,19 @@ internal static class InfoHandlers
     {
         if (endpoint.Readiness.IsReady)
         {
-            return TypedResults.Json(new HealthStatus { Status = "ok", Model = endpoint.ServedModelId }, ProtocolJsonContext.Default.HealthStatus);
+            return TypedResults.Json(new HealthStatus { Status = "ok", Model = endpoint.ServedModelId }, ProtocolJsonContext.Wire.HealthStatus);
         }
 
         endpoint.Readiness.EnsureLoading();
         string? failure = endpoint.Readiness.Failure;
         return TypedResults.Json(
             new HealthStatus { Status = failure is null ? "loading" : "error", Model = endpoint.ServedModelId, Error = failure },
-            ProtocolJsonContext.Default.HealthStatus,
+            ProtocolJsonContext.Wire.HealthStatus,
             statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 
     /// <summary>The one served model.</summary>
     public static IResult Models(OpenAIEndpointContext endpoint) => TypedResults.Json(
         new ModelList { Data = [new ModelCard { Id = endpoint.ServedModelId, Created = endpoint.CreatedAt, OwnedBy = endpoint.OwnedBy }] },
-        ProtocolJsonContext.Default.ModelList);
+        ProtocolJsonContext.Wire.ModelList);
 }

@@ -23,7 +23,7 @@ internal static class OpenAIErrors
             response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         }
 
-        return response.WriteAsJsonAsync(Body(error), ProtocolJsonContext.Default.OpenAIErrorResponse, contentType: null, context.RequestAborted);
+        return response.WriteAsJsonAsync(Body(error), ProtocolJsonContext.Wire.OpenAIErrorResponse, contentType: null, context.RequestAborted);
     }
 
     public static OpenAIRequestException Unauthorized() => new(
