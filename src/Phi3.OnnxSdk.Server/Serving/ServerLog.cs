@@ -5,6 +5,11 @@ namespace Phi3.OnnxSdk.Server.Serving;
 /// <summary>Log messages of the endpoints and the host. No message carries a key, a token or message content.</summary>
 internal static partial class ServerLog
 {
+    private static readonly Func<ILogger, string, IDisposable?> s_requestScope = LoggerMessage.DefineScope<string>("RequestId:{RequestId}");
+
+    /// <summary>Starts the scope of one request: a structured <c>RequestId</c> value (and the text <c>RequestId:ID</c>).</summary>
+    public static IDisposable? RequestScope(ILogger logger, string requestId) => s_requestScope(logger, requestId);
+
     [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Request {RequestId}: {Method} {Path}")]
     public static partial void RequestStarted(ILogger logger, string requestId, string method, string path);
 
