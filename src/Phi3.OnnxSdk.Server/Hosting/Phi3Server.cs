@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -151,6 +152,11 @@ public sealed class Phi3Server : IAsyncDisposable
         }
 
         var app = builder.Build();
+
+        // What no route takes (an unknown path: 404; a known path with another method: 405) still answers in OpenAI's shape.
+        app.UseStatusCodePages(context => context.HttpContext.Response.StatusCode is StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed
+            ? OpenAIErrors.WriteAsync(context.HttpContext, OpenAIErrors.NoRoute(context.HttpContext.Response.StatusCode, context.HttpContext.Request.Method, context.HttpContext.Request.Path.Value ?? "/"))
+            : Task.CompletedTask);
         if (cors)
         {
             app.UseCors();

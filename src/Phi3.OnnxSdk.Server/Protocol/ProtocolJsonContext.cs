@@ -12,6 +12,7 @@ namespace Phi3.OnnxSdk.Server.Protocol;
 [JsonSerializable(typeof(ChatCompletion))]
 [JsonSerializable(typeof(ChatCompletionChunk))]
 [JsonSerializable(typeof(ModelList))]
+[JsonSerializable(typeof(ModelCard))]
 [JsonSerializable(typeof(HealthStatus))]
 internal sealed partial class ProtocolJsonContext : JsonSerializerContext
 {

@@ -82,6 +82,49 @@ public sealed class ErrorResponseTests
     }
 
     [Fact]
+    public async Task Model_TheServedIdThenAnother_200WithItsCardThen404ModelNotFound()
+    {
+        using var http = _server.Http();
+
+        using var served = await http.GetAsync($"v1/models/{_server.ModelId}");
+        using var other = await http.GetAsync("v1/models/microsoft/Phi-3-small-128k-instruct");
+
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        var card = JsonDocument.Parse(await served.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal((_server.ModelId, "model"), (card.GetProperty("id").GetString(), card.GetProperty("object").GetString()));
+        var error = await ReadErrorAsync(other, HttpStatusCode.NotFound);
+        Assert.Equal("model_not_found", error.GetProperty("code").GetString());
+        Assert.Contains("'microsoft/Phi-3-small-128k-instruct'", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("GET", "v1/embeddings", HttpStatusCode.NotFound, "not_found")]
+    [InlineData("GET", "nothing/here", HttpStatusCode.NotFound, "not_found")]
+    [InlineData("GET", "v1/chat/completions", HttpStatusCode.MethodNotAllowed, "method_not_allowed")]
+    [InlineData("DELETE", "v1/models", HttpStatusCode.MethodNotAllowed, "method_not_allowed")]
+    public async Task Request_NoRouteTakesIt_AnswersInOpenAIShape(string method, string path, HttpStatusCode status, string code)
+    {
+        using var http = _server.Http();
+
+        using var response = await http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        var error = await ReadErrorAsync(response, status);
+        Assert.Equal(code, error.GetProperty("code").GetString());
+        Assert.Contains($"/{path}", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Health_Head_Answers200WithoutABody()
+    {
+        using var http = _server.Http(key: null);
+
+        using var response = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, "health"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
     public async Task Health_LoadedModel_Answers200WithoutAKey()
     {
         using var http = _server.Http(key: null);
