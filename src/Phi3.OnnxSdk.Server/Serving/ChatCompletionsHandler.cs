@@ -45,6 +45,14 @@ internal sealed class ChatCompletionsHandler
             }
 
             var request = await ReadAsync(http).ConfigureAwait(false);
+            foreach (string field in request.UnknownFields)
+            {
+                if (_endpoint.FirstSightOfUnknownField(field))
+                {
+                    ServerLog.UnknownFieldIgnored(_logger, requestId, field);
+                }
+            }
+
             string served = _endpoint.ServedModelId;
             if (request.Model is { Length: > 0 } asked && !string.Equals(asked, served, StringComparison.OrdinalIgnoreCase))
             {

@@ -15,6 +15,9 @@ internal sealed class OpenAIEndpointContext : IDisposable
     /// <summary><see cref="Phi3ChatClient"/>'s output limit when neither its options nor the request set one.</summary>
     internal const int Phi3ChatClientDefaultOutputTokens = 1024;
 
+    private const int MaxRememberedUnknownFields = 64;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _unknownFields = new(StringComparer.Ordinal);
+
     public OpenAIEndpointContext(IServiceProvider services, IOptions<Phi3OpenAIEndpointOptions> options, ILoggerFactory? loggerFactory = null)
     {
         var settings = options.Value;
@@ -76,6 +79,13 @@ internal sealed class OpenAIEndpointContext : IDisposable
     public string OwnedBy => Client.GetService<ChatClientMetadata>()?.ProviderName ?? "phi3";
 
     public void Dispose() => Gate.Dispose();
+
+    /// <summary>
+    /// Gets whether <paramref name="field"/> is an unknown request field not seen before (so it is logged once). At most
+    /// <see cref="MaxRememberedUnknownFields"/> names are remembered, so random names cannot grow memory; beyond that none is logged.
+    /// </summary>
+    public bool FirstSightOfUnknownField(string field) =>
+        _unknownFields.Count < MaxRememberedUnknownFields && field.Length <= 64 && _unknownFields.TryAdd(field, 0);
 
     /// <summary>
     /// The Phi-3 client's default output limit: the host's setting, else the registered options', else the client's built-in

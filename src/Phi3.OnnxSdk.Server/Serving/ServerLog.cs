@@ -37,6 +37,9 @@ internal static partial class ServerLog
     [LoggerMessage(EventId = 7009, Level = LogLevel.Information, Message = "phi3 serve listening on {Url} (API key {KeyState}, model {Model})")]
     public static partial void Listening(ILogger logger, string url, string keyState, string model);
 
+    [LoggerMessage(EventId = 7011, Level = LogLevel.Warning, Message = "Request {RequestId}: the field '{Field}' is not known to this server and is ignored (logged once per field name)")]
+    public static partial void UnknownFieldIgnored(ILogger logger, string requestId, string field);
+
     [LoggerMessage(EventId = 7010, Level = LogLevel.Information, Message = "phi3 serve stopping: draining requests in progress (up to {Seconds:F0} s)")]
     public static partial void Draining(ILogger logger, double seconds);
 }

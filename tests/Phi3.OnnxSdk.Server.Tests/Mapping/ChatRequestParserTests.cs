@@ -109,6 +109,15 @@ public sealed class ChatRequestParserTests
     }
 
     [Fact]
+    public void Parse_UnknownTopLevelFields_AreIgnoredAndListedButKnownIgnoredOnesAreNot()
+    {
+        var request = Parse("""{"messages":[{"role":"user","content":"hi"}],"store":true,"metadata":{"a":"b"},"future_knob":1,"another":{"x":2}}""");
+
+        Assert.Equal(["future_knob", "another"], request.UnknownFields);
+        Assert.Equal("hi", request.Messages[0].Text);
+    }
+
+    [Fact]
     public void Parse_UnknownPartType_IsRefusedNotDropped()
     {
         var error = Assert.Throws<OpenAIRequestException>(() => Parse("""{"messages":[{"role":"user","content":[{"type":"video","video":{}}]}]}"""));

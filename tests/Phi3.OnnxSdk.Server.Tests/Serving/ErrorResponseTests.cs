@@ -114,6 +114,22 @@ public sealed class ErrorResponseTests
     }
 
     [Fact]
+    public async Task Post_UnknownTopLevelField_IsServedAndLoggedOnce()
+    {
+        using var http = _server.Http();
+        string field = "future_" + Guid.NewGuid().ToString("N")[..8];
+        string body = $$$"""{"messages":[{"role":"user","content":"hi"}],"max_tokens":1,"{{{field}}}":{"on":true}}""";
+
+        using var first = await http.PostAsync("v1/chat/completions", JsonBody(body));
+        using var second = await http.PostAsync("v1/chat/completions", JsonBody(body));
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (first.StatusCode, second.StatusCode));
+        var logged = Assert.Single(_server.Logs.Entries, e => e.Message.Contains($"'{field}'", StringComparison.Ordinal));
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, logged.Level);
+        Assert.Contains("ignored", logged.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Health_Head_Answers200WithoutABody()
     {
         using var http = _server.Http(key: null);
