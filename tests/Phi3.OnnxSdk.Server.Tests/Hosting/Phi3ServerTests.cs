@@ -120,7 +120,7 @@ public sealed class Phi3ServerTests
     [Fact]
     public async Task Process_SigtermDuringAStream_PrintsUrlFinishesTheStreamThenExitsZero()
     {
-        using var server = new ServerProcess("--model-path", TestModelCache.GetOrBuild("tiny"), "--port", "0", "--api-key", "k1");
+        using var server = new ServerProcess("--model-path", TestModelCache.GetOrBuild("tiny"), "--port", "0", "--api-key", "k1", "--log", "information");
         var url = await server.WaitForUrlAsync();
         Assert.Equal("127.0.0.1", url.Host);
         using var http = ServerFixture.RawHttp(url, "k1");
@@ -131,7 +131,7 @@ public sealed class Phi3ServerTests
 
         var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions")
         {
-            Content = JsonBody("""{"messages":[{"role":"user","content":"Tell me a story."}],"max_tokens":300,"stream":true}"""),
+            Content = JsonBody("""{"messages":[{"role":"user","content":"Tell me a story."}],"max_tokens":40,"stream":true}"""),
         };
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
@@ -149,6 +149,13 @@ public sealed class Phi3ServerTests
         }
 
         int exit = await server.WaitForExitAsync();
+        string id = response.Headers.GetValues("x-request-id").Single();
+        string log = server.Stdout;
+        int draining = log.IndexOf("draining requests in progress", StringComparison.Ordinal);
+        int finished = log.IndexOf($"Request {id}: 200", StringComparison.Ordinal);
+
+        // The drain began while the stream was still being generated, and the stream ended complete.
+        Assert.True(draining >= 0 && finished > draining, $"the stream did not finish during the drain: {log}");
         Assert.Equal("data: [DONE]", events[^1]);
         var finish = Parse(events[^2]["data: ".Length..]).GetProperty("choices")[0].GetProperty("finish_reason").GetString();
         Assert.Contains(finish, new[] { "length", "stop" });
