@@ -56,7 +56,7 @@ public sealed class Phi3Server : IAsyncDisposable
     /// <param name="cancellationToken">Stops the server as a signal does.</param>
     /// <returns>A task that completes when the server has stopped.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
-    /// <exception cref="Phi3ServerException">A non-loopback address without an API key, or the host or port is invalid.</exception>
+    /// <exception cref="Phi3ServerException">A non-loopback address without an API key, or the host or port is invalid, or the address is not this machine's.</exception>
     /// <exception cref="IOException">The port is in use.</exception>
     /// <remarks>Also throws what <see cref="Phi3ModelProvisioner.CreateClientAsync"/> throws when the model cannot be loaded.</remarks>
     public static async Task RunAsync(Phi3ServerOptions options, CancellationToken cancellationToken = default)
@@ -88,7 +88,7 @@ public sealed class Phi3Server : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>The running server; dispose it (or call <see cref="StopAsync"/>) to stop it.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
-    /// <exception cref="Phi3ServerException">A non-loopback address without an API key, or the host or port is invalid.</exception>
+    /// <exception cref="Phi3ServerException">A non-loopback address without an API key, or the host or port is invalid, or the address is not this machine's.</exception>
     /// <exception cref="IOException">The port is in use.</exception>
     public static Task<Phi3Server> StartAsync(Phi3ServerOptions options, CancellationToken cancellationToken = default)
     {
@@ -166,6 +166,12 @@ public sealed class Phi3Server : IAsyncDisposable
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (SocketErrorOf(ex) is System.Net.Sockets.SocketError.AddressNotAvailable)
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw new Phi3ServerException(
+                $"Cannot listen on {endpoint.Address}: it is not an address of this machine. Use 127.0.0.1 (this machine only), 0.0.0.0 (every interface) or one of this machine's addresses.", ex);
         }
         catch
         {
@@ -250,6 +256,19 @@ public sealed class Phi3Server : IAsyncDisposable
         }
 
         return new IPEndPoint(address, port);
+    }
+
+    private static System.Net.Sockets.SocketError? SocketErrorOf(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is System.Net.Sockets.SocketException socket)
+            {
+                return socket.SocketErrorCode;
+            }
+        }
+
+        return null;
     }
 
     private static string Refusal(string where) =>

@@ -24,8 +24,9 @@ public sealed class Phi3ServerOptions
 
     /// <summary>
     /// Gets or sets the address to listen on: an IP address (<c>127.0.0.1</c>, <c>::1</c>, <c>0.0.0.0</c>, <c>::</c>, an
-    /// interface's address) or <c>localhost</c>. Anything but loopback needs an <see cref="ApiKey"/>: without one the start
-    /// is refused. Default: <c>127.0.0.1</c>.
+    /// interface's address; an IPv4-mapped one such as <c>::ffff:127.0.0.1</c> means its IPv4 address), <c>localhost</c>,
+    /// or a host name, which listens on the first address it resolves to. Anything but loopback needs an
+    /// <see cref="ApiKey"/>: without one the start is refused. Default: <c>127.0.0.1</c>.
     /// </summary>
     public string? Host { get; set; }
 

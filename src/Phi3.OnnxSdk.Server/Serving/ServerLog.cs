@@ -40,6 +40,9 @@ internal static partial class ServerLog
     [LoggerMessage(EventId = 7011, Level = LogLevel.Warning, Message = "Request {RequestId}: the field '{Field}' is not known to this server and is ignored (logged once per field name)")]
     public static partial void UnknownFieldIgnored(ILogger logger, string requestId, string field);
 
+    [LoggerMessage(EventId = 7012, Level = LogLevel.Warning, Message = "The app listens on {Address}, beyond this machine, and the OpenAI-compatible endpoints require no API key: anyone who can reach it can use the model. Set Phi3OpenAIEndpointOptions.ApiKey, or listen on loopback only")]
+    public static partial void OpenWithoutKey(ILogger logger, string address);
+
     [LoggerMessage(EventId = 7010, Level = LogLevel.Information, Message = "phi3 serve stopping: draining requests in progress (up to {Seconds:F0} s)")]
     public static partial void Draining(ILogger logger, double seconds);
 }

@@ -28,13 +28,74 @@ public sealed class Phi3ServerTests
     }
 
     [Theory]
-    [InlineData("my-host.example")]
+    [InlineData("my-host.invalid")]
     [InlineData("127.0.0.1:80")]
     public async Task StartAsync_HostThatIsNoAddress_IsRefusedWithAClearMessage(string host)
     {
         var error = await Assert.ThrowsAsync<Phi3ServerException>(() => ServerFixture.StartAsync(o => { o.Host = host; o.ApiKey = "k"; }));
 
-        Assert.Contains($"'{host}' is not an IP address", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{host}' is not an IP address or a name this machine resolves", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartAsync_Ipv4MappedLoopback_ListensOnLoopbackWithoutAKey()
+    {
+        await using var server = await ServerFixture.StartAsync(o => o.Host = "::ffff:127.0.0.1");
+        using var http = ServerFixture.RawHttp(server.Url, key: null);
+
+        Assert.Equal("127.0.0.1", server.Url.Host);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("v1/models")).StatusCode);
+    }
+
+    [Fact]
+    public async Task StartAsync_AddressOfAnotherMachine_IsRefusedWithAClearMessage()
+    {
+        var error = await Assert.ThrowsAsync<Phi3ServerException>(() => ServerFixture.StartAsync(o => { o.Host = "192.0.2.44"; o.ApiKey = "k"; }));
+
+        Assert.Contains("Cannot listen on 192.0.2.44: it is not an address of this machine", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("10.0.0.7", false)]
+    [InlineData("127.0.1.1", true)]
+    [InlineData("::1", true)]
+    public void Parse_HostName_IsTheAddressItResolvesTo(string resolved, bool loopback)
+    {
+        var address = BindAddress.Parse("gpu-box", name => name == "gpu-box" ? [IPAddress.Parse(resolved)] : []);
+
+        Assert.Equal(IPAddress.Parse(resolved), address);
+        Assert.Equal(loopback, BindAddress.IsLoopback(address));
+    }
+
+    [Fact]
+    public async Task StartAsync_ThisMachinesHostNameWithKey_ListensOnTheAddressItResolvesTo()
+    {
+        string name = System.Net.Dns.GetHostName();
+        var expected = BindAddress.Parse(name);
+
+        await using var server = await ServerFixture.StartAsync(o => { o.Host = name; o.ApiKey = "k"; });
+
+        Assert.Equal(expected, IPAddress.Parse(server.Url.Host.Trim('[', ']')));
+    }
+
+    [Fact]
+    public async Task MapPhi3OpenAIEndpoints_AppOnAnOpenAddressWithoutKey_WarnsOnceListening()
+    {
+        var logs = new Phi3.OnnxSdk.Tests.DependencyInjection.CapturingLoggerProvider();
+        var quiet = new Phi3.OnnxSdk.Tests.DependencyInjection.CapturingLoggerProvider();
+        var client = new FixedChatClient([new Microsoft.Extensions.AI.TextContent("hi")]);
+
+        await using (await AppHost.StartAsync(client, listen: IPAddress.Any, logs: logs))
+        await using (await AppHost.StartAsync(client, listen: IPAddress.Loopback, logs: quiet))
+        await using (await AppHost.StartAsync(client, o => o.ApiKey = "k", listen: IPAddress.Any, logs: quiet))
+        {
+        }
+
+        var warning = Assert.Single(logs.Entries, e => e.EventId == 7012);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, warning.Level);
+        Assert.Contains("http://0.0.0.0:", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("require no API key", warning.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(quiet.Entries, e => e.EventId == 7012);
     }
 
     [Fact]
