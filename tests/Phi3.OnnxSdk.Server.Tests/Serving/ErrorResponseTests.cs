@@ -46,6 +46,38 @@ public sealed class ErrorResponseTests
     }
 
     [Fact]
+    public async Task Post_ImageToATextModel_Answers400WithTheClientsNotSupportedMessage()
+    {
+        byte[] png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+        var local = await Assert.ThrowsAnyAsync<NotSupportedException>(() => _server.Local.GetResponseAsync(
+            [new Microsoft.Extensions.AI.ChatMessage(Microsoft.Extensions.AI.ChatRole.User, [new Microsoft.Extensions.AI.TextContent("What is this?"), new Microsoft.Extensions.AI.DataContent(png, "image/png")])]));
+        using var http = _server.Http();
+        string body = $$$"""{"messages":[{"role":"user","content":[{"type":"text","text":"What is this?"},{"type":"image_url","image_url":{"url":"data:image/png;base64,{{{Convert.ToBase64String(png)}}}"}}]}],"max_tokens":2}""";
+
+        using var whole = await http.PostAsync("v1/chat/completions", JsonBody(body));
+        using var streamed = await http.PostAsync("v1/chat/completions", JsonBody(body.Replace("\"max_tokens\":2", "\"max_tokens\":2,\"stream\":true", StringComparison.Ordinal)));
+
+        foreach (var response in new[] { whole, streamed })
+        {
+            var error = await ReadErrorAsync(response, HttpStatusCode.BadRequest);
+            Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
+            Assert.Equal(local.Message, error.GetProperty("message").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task Post_ImageHttpUrl_Answers400NamingTheField()
+    {
+        using var http = _server.Http();
+
+        using var response = await http.PostAsync("v1/chat/completions", JsonBody("""{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"https://example.com/cat.png"}}]}]}"""));
+
+        var error = await ReadErrorAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal("messages[0].content[0].image_url.url", error.GetProperty("param").GetString());
+        Assert.Contains("only data: URLs are accepted", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Post_PromptOverTheContext_Answers400NamingTheContext()
     {
         using var http = _server.Http();

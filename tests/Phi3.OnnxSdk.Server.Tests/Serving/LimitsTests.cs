@@ -57,6 +57,19 @@ public sealed class LimitsTests : IClassFixture<TinyModel>, IDisposable
     }
 
     [Fact]
+    public async Task Post_ImageOverTheBodyLimit_Answers413()
+    {
+        await using var host = await AppHost.StartAsync(_local, o => o.MaxRequestBodyBytes = 4096);
+        using var http = host.Http();
+        string image = Convert.ToBase64String(new byte[8192]);
+
+        using var response = await http.PostAsync("v1/chat/completions", JsonBody($$$"""{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:image/png;base64,{{{image}}}"}}]}]}"""));
+
+        var error = await ErrorResponseTests.ReadErrorAsync(response, HttpStatusCode.RequestEntityTooLarge);
+        Assert.Equal("request_too_large", error.GetProperty("code").GetString());
+    }
+
+    [Fact]
     public async Task CompleteChat_QueueFull_Answers429WithRetryAfterAndTheQueuedOneRunsLater()
     {
         var recording = new RecordingChatClient(_local);
