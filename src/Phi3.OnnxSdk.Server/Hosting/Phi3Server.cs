@@ -190,8 +190,9 @@ public sealed class Phi3Server : IAsyncDisposable
 
         var url = new Uri(addresses.FirstOrDefault() ?? $"http://{endpoint}", UriKind.Absolute);
         url = new Uri(url.GetLeftPart(UriPartial.Authority) + "/");
-        var logger = app.Services.GetRequiredService<OpenAIEndpointContext>().Logger;
-        string servedId = Phi3ModelProvisioner.ModelIdOf(model);
+        var context = app.Services.GetRequiredService<OpenAIEndpointContext>();
+        var logger = context.Logger;
+        string servedId = context.ServedModelId;
         string keyState = apiKey is null ? "not required" : "required";
         string listening = url.ToString();
         ServerLog.Listening(logger, listening, keyState, servedId);

@@ -61,7 +61,7 @@ public sealed class Phi3LazyChatClient : IChatClient
             var (client, placement) = await Phi3ModelProvisioner.CreatePlacedClientAsync(options, progress, _logger, hardwareProbe, ct).ConfigureAwait(false);
             return (client, placement);
         };
-        _pendingMetadata = new ChatClientMetadata(Phi3ChatClient.ProviderName, providerUri: null, PendingModelId(options));
+        _pendingMetadata = new ChatClientMetadata(Phi3ChatClient.ProviderName, providerUri: null, Phi3ModelProvisioner.ModelIdOf(options));
     }
 
     /// <summary>Creates a client whose load is <paramref name="factory"/> (tests use it to hold a load in progress).</summary>
@@ -226,19 +226,6 @@ public sealed class Phi3LazyChatClient : IChatClient
 
         _disposeCts.Cancel();
         client?.Dispose();
-    }
-
-    /// <summary>The model id of <see cref="Phi3ModelProvisioner.ModelIdOf"/>; a broken catalog fails the load, not this constructor.</summary>
-    private static string PendingModelId(Phi3Options options)
-    {
-        try
-        {
-            return Phi3ModelProvisioner.ModelIdOf(options);
-        }
-        catch (Exception ex) when (ex is Catalog.ModelCatalogException or IOException or UnauthorizedAccessException)
-        {
-            return Catalog.ModelCatalog.DefaultFamilyId;
-        }
     }
 
     private async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(

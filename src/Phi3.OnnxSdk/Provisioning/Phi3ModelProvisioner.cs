@@ -146,8 +146,7 @@ public static class Phi3ModelProvisioner
     /// </summary>
     /// <param name="options">What to run; <see langword="null"/> for the defaults.</param>
     /// <returns>The id.</returns>
-    /// <exception cref="ModelCatalogException"><see cref="Phi3Options.CatalogPath"/> names a broken catalog (read only when the family id is needed).</exception>
-    /// <remarks>Thread-safe; reads the options only.</remarks>
+    /// <remarks>Thread-safe; reads the options (and, for the default family, <see cref="Phi3Options.CatalogPath"/>'s catalog: a broken one gives the shipped catalog's default, and the load reports it). Never throws.</remarks>
     public static string ModelIdOf(Phi3Options? options)
     {
         options ??= new Phi3Options();
@@ -167,7 +166,20 @@ public static class Phi3ModelProvisioner
             return remote;
         }
 
-        return options.Model is { Length: > 0 } family ? family : LoadCatalog(options).DefaultFamily;
+        if (options.Model is { Length: > 0 } family)
+        {
+            return family;
+        }
+
+        try
+        {
+            return LoadCatalog(options).DefaultFamily;
+        }
+        catch (Exception ex) when (ex is ModelCatalogException or IOException or UnauthorizedAccessException)
+        {
+            // The load reports the broken catalog; the id only has to be stable until then.
+            return ModelCatalog.Default.DefaultFamily;
+        }
     }
 
     /// <summary>

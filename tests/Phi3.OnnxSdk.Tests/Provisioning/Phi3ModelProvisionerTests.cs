@@ -152,6 +152,7 @@ public sealed class Phi3ModelProvisionerTests
         Assert.Equal("served-phi3", Phi3ModelProvisioner.ModelIdOf(new Phi3Options { Model = "phi-3-mini", Remote = { Endpoint = endpoint, Model = "served-phi3" } }));
         Assert.Equal("phi-3-small-128k-instruct", Phi3ModelProvisioner.ModelIdOf(new Phi3Options { Model = "phi-3-small-128k-instruct", Placement = OnnxSdk.Resolution.Phi3Placement.LocalFirst, Remote = { Endpoint = endpoint } }));
         Assert.Equal(OnnxSdk.Catalog.ModelCatalog.DefaultFamilyId, Phi3ModelProvisioner.ModelIdOf(null));
+        Assert.Equal(OnnxSdk.Catalog.ModelCatalog.DefaultFamilyId, Phi3ModelProvisioner.ModelIdOf(new Phi3Options { CatalogPath = "/no/such/catalog.json" }));
     }
 
     [Fact]
