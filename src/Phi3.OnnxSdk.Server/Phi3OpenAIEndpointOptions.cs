@@ -37,9 +37,13 @@ public sealed class Phi3OpenAIEndpointOptions
 
     /// <summary>
     /// Gets or sets the largest <c>max_tokens</c> / <c>max_completion_tokens</c> a request may ask for (larger values get
-    /// 400). A request that sets neither gets the chat client's own default (1024 for <see cref="Phi3ChatClient"/>). Default: 4096.
+    /// 400). A request that sets neither gets the chat client's own default (<see cref="Phi3ChatClientOptions.MaxOutputTokens"/>,
+    /// 1024 when unset) or this ceiling, whichever is lower; for a client other than Phi-3's, the ceiling. Default: 4096.
     /// </summary>
     public int? MaxOutputTokens { get; set; }
+
+    /// <summary>Gets or sets the served Phi-3 client's <see cref="Phi3ChatClientOptions.MaxOutputTokens"/> when it is not in the container's options (<c>phi3 serve</c> sets it).</summary>
+    internal int? ClientDefaultOutputTokens { get; set; }
 
     /// <summary>Gets or sets the seconds sent in <c>Retry-After</c> with 429 (queue full) and 503 (model loading). Default: 1.</summary>
     public int? RetryAfterSeconds { get; set; }

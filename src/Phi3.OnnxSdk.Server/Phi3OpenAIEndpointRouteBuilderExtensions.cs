@@ -9,13 +9,13 @@ namespace Microsoft.AspNetCore.Builder;
 public static class Phi3OpenAIEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps <c>GET {prefix}/health</c>, <c>GET {prefix}/v1/models</c> and <c>POST {prefix}/v1/chat/completions</c> (non-streaming
-    /// and server-sent events) over the registered chat client. Errors use OpenAI's shape with its status codes; requests
+    /// Maps <c>GET</c> and <c>HEAD {prefix}/health</c>, <c>GET {prefix}/v1/models</c>, <c>GET {prefix}/v1/models/{id}</c> and
+    /// <c>POST {prefix}/v1/chat/completions</c> (non-streaming and server-sent events) over the registered chat client. Errors use OpenAI's shape with its status codes; requests
     /// are logged with their id (<c>x-request-id</c>); every route but <c>/health</c> requires the API key when one is set.
     /// CORS is not enabled here: an app that wants browsers on other origins adds its own CORS policy.
     /// </summary>
     /// <param name="endpoints">The app or route group.</param>
-    /// <param name="prefix">A path prefix for all three routes; empty for none.</param>
+    /// <param name="prefix">A path prefix for all the routes; empty for none.</param>
     /// <returns>The group holding the routes, for further conventions (authorization, CORS, rate limiting).</returns>
     /// <exception cref="ArgumentNullException"><paramref name="endpoints"/> or <paramref name="prefix"/> is <see langword="null"/>.</exception>
     /// <exception cref="InvalidOperationException"><c>services.AddPhi3OpenAIEndpoints()</c> was not called, or no chat client is registered.</exception>
@@ -29,7 +29,7 @@ public static class Phi3OpenAIEndpointRouteBuilderExtensions
 
         var group = endpoints.MapGroup(prefix);
         group.AddEndpointFilter(new RequestLogFilter(context.Logger));
-        group.MapGet("/health", () => InfoHandlers.Health(context));
+        group.MapMethods("/health", [HttpMethods.Get, HttpMethods.Head], () => InfoHandlers.Health(context));
 
         var api = group.MapGroup("/v1");
         if (context.Options.ApiKey is { Length: > 0 } key)
@@ -38,6 +38,7 @@ public static class Phi3OpenAIEndpointRouteBuilderExtensions
         }
 
         api.MapGet("/models", () => InfoHandlers.Models(context));
+        api.MapGet("/models/{**id}", (HttpContext http, string id) => InfoHandlers.Model(http, context, id));
         api.MapPost("/chat/completions", (HttpContext http) => chat.HandleAsync(http));
         return group;
     }

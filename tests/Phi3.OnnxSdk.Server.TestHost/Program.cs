@@ -1,6 +1,8 @@
 using Phi3.OnnxSdk.Server.Hosting;
 
-// phi3 serve in its smallest form: --model-path DIR [--host H] [--port P] [--api-key K] [--shutdown-seconds S].
+using Microsoft.Extensions.Logging;
+// phi3 serve in its smallest form: --model-path DIR [--host H] [--port P] [--api-key K] [--shutdown-seconds S] [--log trace].
+// --log writes every log entry at that level and above to stdout (the tests look for secrets in it).
 // Exit codes: 0 after a signal and drain, 2 for refused settings, 1 for any other failure.
 var options = new Phi3ServerOptions { ConfigureLogging = logging => { } };
 for (int i = 0; i + 1 < args.Length; i += 2)
@@ -19,6 +21,10 @@ for (int i = 0; i + 1 < args.Length; i += 2)
             break;
         case "--api-key":
             options.ApiKey = value;
+            break;
+        case "--log":
+            var level = Enum.Parse<LogLevel>(value, ignoreCase: true);
+            options.ConfigureLogging = logging => logging.AddSimpleConsole().SetMinimumLevel(level);
             break;
         case "--shutdown-seconds":
             options.ShutdownTimeout = TimeSpan.FromSeconds(double.Parse(value, System.Globalization.CultureInfo.InvariantCulture));

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -55,7 +56,7 @@ public sealed class Phi3Server : IAsyncDisposable
     /// <param name="cancellationToken">Stops the server as a signal does.</param>
     /// <returns>A task that completes when the server has stopped.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
-    /// <exception cref="Phi3ServerException">A non-loopback address without an API key, or the host or port is invalid.</exception>
+    /// <exception cref="Phi3ServerException">A non-loopback address without an API key, or the host or port is invalid, or the address is not this machine's.</exception>
     /// <exception cref="IOException">The port is in use.</exception>
     /// <remarks>Also throws what <see cref="Phi3ModelProvisioner.CreateClientAsync"/> throws when the model cannot be loaded.</remarks>
     public static async Task RunAsync(Phi3ServerOptions options, CancellationToken cancellationToken = default)
@@ -87,7 +88,7 @@ public sealed class Phi3Server : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>The running server; dispose it (or call <see cref="StopAsync"/>) to stop it.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
-    /// <exception cref="Phi3ServerException">A non-loopback address without an API key, or the host or port is invalid.</exception>
+    /// <exception cref="Phi3ServerException">A non-loopback address without an API key, or the host or port is invalid, or the address is not this machine's.</exception>
     /// <exception cref="IOException">The port is in use.</exception>
     public static Task<Phi3Server> StartAsync(Phi3ServerOptions options, CancellationToken cancellationToken = default)
     {
@@ -115,13 +116,21 @@ public sealed class Phi3Server : IAsyncDisposable
         var model = options.Model ?? new Phi3Options();
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "phi3-serve", Args = [] });
+
+        // Configured by its options alone: appsettings.json, ASPNETCORE_URLS and Kestrel__Endpoints__* variables would
+        // otherwise add endpoints that the bind check above never saw.
+        builder.Configuration.Sources.Clear();
         if (options.ConfigureLogging is { } configureLogging)
         {
             builder.Logging.ClearProviders();
             configureLogging(builder.Logging);
         }
 
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(endpoint));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(endpoint);
+            options.ConfigureKestrel?.Invoke(kestrel);
+        });
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = shutdownTimeout);
         builder.Services.AddChatClient(client).UseOpenTelemetry(sourceName: ActivitySourceName);
         var limits = options.Endpoints ?? new Phi3OpenAIEndpointOptions();
@@ -132,8 +141,9 @@ public sealed class Phi3Server : IAsyncDisposable
             endpoints.MaxConcurrentRequests = limits.MaxConcurrentRequests ?? model.ChatClient?.MaxConcurrentGenerations;
             endpoints.MaxQueuedRequests = limits.MaxQueuedRequests;
             endpoints.MaxOutputTokens = limits.MaxOutputTokens;
+            endpoints.ClientDefaultOutputTokens = model.ChatClient?.MaxOutputTokens;
             endpoints.RetryAfterSeconds = limits.RetryAfterSeconds;
-            endpoints.ModelId = limits.ModelId ?? ServedModelId(model);
+            endpoints.ModelId = limits.ModelId ?? Phi3ModelProvisioner.ModelIdOf(model);
         });
         bool cors = options.CorsOrigins is { Count: > 0 };
         if (cors)
@@ -142,6 +152,11 @@ public sealed class Phi3Server : IAsyncDisposable
         }
 
         var app = builder.Build();
+
+        // What no route takes (an unknown path: 404; a known path with another method: 405) still answers in OpenAI's shape.
+        app.UseStatusCodePages(context => context.HttpContext.Response.StatusCode is StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed
+            ? OpenAIErrors.WriteAsync(context.HttpContext, OpenAIErrors.NoRoute(context.HttpContext.Response.StatusCode, context.HttpContext.Request.Method, context.HttpContext.Request.Path.Value ?? "/"))
+            : Task.CompletedTask);
         if (cors)
         {
             app.UseCors();
@@ -152,17 +167,32 @@ public sealed class Phi3Server : IAsyncDisposable
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
         }
+        catch (Exception ex) when (SocketErrorOf(ex) is System.Net.Sockets.SocketError.AddressNotAvailable)
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw new Phi3ServerException(
+                $"Cannot listen on {endpoint.Address}: it is not an address of this machine. Use 127.0.0.1 (this machine only), 0.0.0.0 (every interface) or one of this machine's addresses.", ex);
+        }
         catch
         {
             await app.DisposeAsync().ConfigureAwait(false);
             throw;
         }
 
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
-        var url = new Uri(addresses?.FirstOrDefault() ?? $"http://{endpoint}", UriKind.Absolute);
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        if (apiKey is null && addresses.FirstOrDefault(a => !BindAddress.IsLoopbackUrl(a)) is { } open)
+        {
+            // A second line of defence: whatever added it, an endpoint beyond this machine without a key is not served.
+            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw new Phi3ServerException(Refusal(open));
+        }
+
+        var url = new Uri(addresses.FirstOrDefault() ?? $"http://{endpoint}", UriKind.Absolute);
         url = new Uri(url.GetLeftPart(UriPartial.Authority) + "/");
-        var logger = app.Services.GetRequiredService<OpenAIEndpointContext>().Logger;
-        string servedId = ServedModelId(model);
+        var context = app.Services.GetRequiredService<OpenAIEndpointContext>();
+        var logger = context.Logger;
+        string servedId = context.ServedModelId;
         string keyState = apiKey is null ? "not required" : "required";
         string listening = url.ToString();
         ServerLog.Listening(logger, listening, keyState, servedId);
@@ -202,23 +232,6 @@ public sealed class Phi3Server : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 
-    /// <summary>The model id clients name: the client option, else the folder's name, else the remote model or family.</summary>
-    internal static string ServedModelId(Phi3Options model)
-    {
-        if (model.ChatClient?.ModelId is { Length: > 0 } configured)
-        {
-            return configured;
-        }
-
-        if (model.ModelPath is { Length: > 0 } folder)
-        {
-            return Path.GetFileName(Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
-        }
-
-        bool remoteOnly = model.Placement == Resolution.Phi3Placement.RemoteOnly || (model.Placement is null && model.Remote?.Endpoint is not null);
-        return (remoteOnly ? model.Remote?.Model : null) ?? model.Model ?? Catalog.ModelCatalog.Default.DefaultFamily;
-    }
-
     private static IPEndPoint Listen(Phi3ServerOptions options, string? apiKey)
     {
         string host = options.Host is { Length: > 0 } h ? h : "127.0.0.1";
@@ -240,11 +253,26 @@ public sealed class Phi3Server : IAsyncDisposable
 
         if (!BindAddress.IsLoopback(address) && apiKey is null)
         {
-            throw new Phi3ServerException(
-                $"Refusing to listen on {host} without an API key: every machine that can reach this one could use the model. " +
-                $"Set a key (--api-key, or the {Phi3ServerOptions.ApiKeyVariable} environment variable), or listen on 127.0.0.1 (the default).");
+            throw new Phi3ServerException(Refusal(host));
         }
 
         return new IPEndPoint(address, port);
     }
+
+    private static System.Net.Sockets.SocketError? SocketErrorOf(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is System.Net.Sockets.SocketException socket)
+            {
+                return socket.SocketErrorCode;
+            }
+        }
+
+        return null;
+    }
+
+    private static string Refusal(string where) =>
+        $"Refusing to listen on {where} without an API key: every machine that can reach this one could use the model. " +
+        $"Set a key (--api-key, or the {Phi3ServerOptions.ApiKeyVariable} environment variable), or listen on 127.0.0.1 (the default).";
 }

@@ -8,7 +8,12 @@ namespace Phi3.OnnxSdk.Server.Hosting;
 /// Settings of <see cref="Phi3Server"/> (what <c>phi3 serve</c> passes). Every property is optional:
 /// <see langword="null"/> means the default.
 /// </summary>
-/// <remarks>Read once, when the server starts; not thread-safe to mutate.</remarks>
+/// <remarks>
+/// Read once, when the server starts; not thread-safe to mutate. These options are the server's whole configuration:
+/// <c>appsettings.json</c>, <c>ASPNETCORE_URLS</c> and <c>Kestrel__*</c> environment variables are not read, so nothing
+/// but <see cref="Host"/> and <see cref="Port"/> adds an endpoint; and after the start every address Kestrel listens on is
+/// checked again (a non-loopback one without a key stops the server with <see cref="Phi3ServerException"/>).
+/// </remarks>
 public sealed class Phi3ServerOptions
 {
     /// <summary>Environment variable read for <see cref="ApiKey"/> when it is not set.</summary>
@@ -19,8 +24,9 @@ public sealed class Phi3ServerOptions
 
     /// <summary>
     /// Gets or sets the address to listen on: an IP address (<c>127.0.0.1</c>, <c>::1</c>, <c>0.0.0.0</c>, <c>::</c>, an
-    /// interface's address) or <c>localhost</c>. Anything but loopback needs an <see cref="ApiKey"/>: without one the start
-    /// is refused. Default: <c>127.0.0.1</c>.
+    /// interface's address; an IPv4-mapped one such as <c>::ffff:127.0.0.1</c> means its IPv4 address), <c>localhost</c>,
+    /// or a host name, which listens on the first address it resolves to. Anything but loopback needs an
+    /// <see cref="ApiKey"/>: without one the start is refused. Default: <c>127.0.0.1</c>.
     /// </summary>
     public string? Host { get; set; }
 
@@ -54,6 +60,9 @@ public sealed class Phi3ServerOptions
 
     /// <summary>Gets or sets the hardware the resolver plans for; <see langword="null"/> probes this machine.</summary>
     public IHardwareProbe? HardwareProbe { get; set; }
+
+    /// <summary>Gets or sets more Kestrel setup after the one endpoint (tests add a second endpoint to prove the after-start bind check).</summary>
+    internal Action<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>? ConfigureKestrel { get; set; }
 
     /// <summary>Gets or sets a logging setup that replaces the default (console, information level).</summary>
     public Action<ILoggingBuilder>? ConfigureLogging { get; set; }

@@ -8,4 +8,5 @@ namespace Phi3.OnnxSdk.Server.Mapping;
 /// <param name="Options">The options (sampling, limits, stop, tools, response format).</param>
 /// <param name="Stream">Whether to answer with server-sent events.</param>
 /// <param name="IncludeUsage">Whether a stream ends with a usage chunk (<c>stream_options.include_usage</c>).</param>
-internal sealed record ChatCompletionRequest(string? Model, List<ChatMessage> Messages, ChatOptions Options, bool Stream, bool IncludeUsage);
+/// <param name="UnknownFields">The top-level fields this server does not know, ignored (newer OpenAI clients send new ones).</param>
+internal sealed record ChatCompletionRequest(string? Model, List<ChatMessage> Messages, ChatOptions Options, bool Stream, bool IncludeUsage, IReadOnlyList<string> UnknownFields);

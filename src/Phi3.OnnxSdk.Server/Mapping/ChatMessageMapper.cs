@@ -11,8 +11,8 @@ namespace Phi3.OnnxSdk.Server.Mapping;
 /// Maps the request's <c>messages</c> to Microsoft.Extensions.AI messages. Each message is checked here (role, content
 /// shape, tool call ids), then read by the official OpenAI package's model and converted by Microsoft.Extensions.AI.OpenAI
 /// (<see cref="MicrosoftExtensionsAIChatExtensions.AsChatMessages"/>): tool calls become <see cref="FunctionCallContent"/>,
-/// tool messages <see cref="FunctionResultContent"/>, text parts <see cref="TextContent"/>, image parts
-/// <see cref="DataContent"/> or <see cref="UriContent"/>.
+/// tool messages <see cref="FunctionResultContent"/>, text parts <see cref="TextContent"/>, image parts (data: URLs only)
+/// <see cref="DataContent"/>.
 /// </summary>
 internal static class ChatMessageMapper
 {
@@ -44,7 +44,29 @@ internal static class ChatMessageMapper
             read.Add(ModelReaderWriter.Read<OpenAI.Chat.ChatMessage>(BinaryData.FromString(message.GetRawText()))!);
         }
 
-        return [.. read.AsChatMessages()];
+        var mapped = read.AsChatMessages().ToList();
+        foreach (var converted in mapped)
+        {
+            BareImageMediaTypes(converted.Contents);
+        }
+
+        return mapped;
+    }
+
+    /// <summary>Drops a data URL's parameters (<c>image/jpeg;name=cat.jpg</c>) from the media type, which clients compare to <c>image/jpeg</c>.</summary>
+    private static void BareImageMediaTypes(IList<AIContent> contents)
+    {
+        for (int i = 0; i < contents.Count; i++)
+        {
+            if (contents[i] is DataContent image && image.MediaType.IndexOf(';', StringComparison.Ordinal) is > 0 and int semicolon)
+            {
+                contents[i] = new DataContent(image.Data, image.MediaType[..semicolon].Trim())
+                {
+                    AdditionalProperties = image.AdditionalProperties,
+                    RawRepresentation = image.RawRepresentation,
+                };
+            }
+        }
     }
 
     private static void Validate(JsonElement message, string param)
@@ -104,10 +126,10 @@ internal static class ChatMessageMapper
                 RequiredString(part, "text", param + ".text");
                 break;
             case "image_url" when role == "user":
-                // Vision: the part becomes DataContent (a data: URL) or UriContent, and the chat client decides. Phi3ChatClient
-                // rejects images (NotSupportedException, answered with 400) until image input lands; a vision model's client
-                // takes them as they are. An image's own checks (size, format) belong to that client, not to this mapper.
-                RequiredString(RequiredObject(part, "image_url", param + ".image_url"), "url", param + ".image_url.url");
+                // Vision: a data: URL becomes DataContent (its bytes and media type), and the chat client decides: a text
+                // model's client refuses it (NotSupportedException, answered with 400), a vision model's takes it. Its size
+                // counts toward the body limit; the image's own checks (format, dimensions) belong to the client.
+                ImageDataUrl.Validate(RequiredString(RequiredObject(part, "image_url", param + ".image_url"), "url", param + ".image_url.url"), param + ".image_url.url");
                 break;
             case "refusal" when role == "assistant":
                 RequiredString(part, "refusal", param + ".refusal");

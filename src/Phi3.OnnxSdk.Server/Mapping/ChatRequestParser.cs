@@ -9,18 +9,34 @@ namespace Phi3.OnnxSdk.Server.Mapping;
 /// Maps an OpenAI chat-completions request body onto <see cref="ChatMessage"/>s and <see cref="ChatOptions"/>, so the
 /// same <see cref="IChatClient"/> semantics apply as in process. Fields that would change the answer but cannot be
 /// honoured (<c>n</c> above 1, <c>logprobs</c>, <c>logit_bias</c>, audio) are refused rather than ignored; fields that do
-/// not change it (<c>store</c>, <c>metadata</c>, <c>service_tier</c>, ...) are ignored. Pure: no I/O.
+/// not change it (<c>store</c>, <c>metadata</c>, <c>service_tier</c>, ...) are ignored. Fields it does not know at all are
+/// ignored too and listed in <see cref="ChatCompletionRequest.UnknownFields"/> (the endpoint logs each name once): OpenAI
+/// clients add fields before a server knows them, and a 400 would break every such client. Pure: no I/O.
 /// </summary>
 internal static class ChatRequestParser
 {
     private const int MaxStopSequences = 16;
 
+    /// <summary>The top-level fields read, refused or deliberately ignored; anything else is unknown.</summary>
+    private static readonly HashSet<string> s_known =
+    [
+        "model", "messages", "stream", "stream_options", "max_tokens", "max_completion_tokens", "temperature", "top_p", "seed",
+        "frequency_penalty", "presence_penalty", "stop", "top_k", "repetition_penalty", "user", "tools", "tool_choice",
+        "parallel_tool_calls", "response_format", "n", "logprobs", "top_logprobs", "logit_bias", "audio", "modalities",
+        "functions", "function_call", "store", "metadata", "service_tier", "prediction", "reasoning_effort",
+        "web_search_options", "safety_identifier", "prompt_cache_key", "verbosity",
+    ];
+
     /// <summary>Parses a request body.</summary>
     /// <param name="root">The parsed body.</param>
     /// <param name="maxOutputTokens">The per-request ceiling on <c>max_tokens</c> / <c>max_completion_tokens</c>.</param>
+    /// <param name="defaultOutputTokens">
+    /// The output limit of a request that sets neither (the chat client's own default); capped at <paramref name="maxOutputTokens"/>,
+    /// and <see langword="null"/> means the ceiling.
+    /// </param>
     /// <returns>The mapped request.</returns>
     /// <exception cref="OpenAIRequestException">The body is not an object, or a field is missing, malformed, out of range or unsupported.</exception>
-    public static ChatCompletionRequest Parse(JsonElement root, int maxOutputTokens)
+    public static ChatCompletionRequest Parse(JsonElement root, int maxOutputTokens, int? defaultOutputTokens = null)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -46,7 +62,7 @@ internal static class ChatRequestParser
 
         var options = new ChatOptions
         {
-            MaxOutputTokens = MaxOutputTokens(root, maxOutputTokens),
+            MaxOutputTokens = MaxOutputTokens(root, maxOutputTokens) ?? Math.Min(maxOutputTokens, defaultOutputTokens ?? maxOutputTokens),
             Temperature = (float?)OptionalNumber(root, "temperature", 0, 2),
             TopP = (float?)OptionalNumber(root, "top_p", 0, 1, minExclusive: true),
             Seed = OptionalInteger(root, "seed", long.MinValue, long.MaxValue),
@@ -72,7 +88,8 @@ internal static class ChatRequestParser
         }
 
         ToolRequestMapper.Apply(root, options);
-        return new ChatCompletionRequest(model, messages, options, stream, includeUsage);
+        var unknown = root.EnumerateObject().Select(p => p.Name).Where(n => !s_known.Contains(n)).Distinct(StringComparer.Ordinal).ToList();
+        return new ChatCompletionRequest(model, messages, options, stream, includeUsage, unknown);
     }
 
     private static int? MaxOutputTokens(JsonElement root, int ceiling)

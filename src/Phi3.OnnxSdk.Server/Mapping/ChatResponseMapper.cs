@@ -7,6 +7,13 @@ namespace Phi3.OnnxSdk.Server.Mapping;
 /// <summary>Maps a Microsoft.Extensions.AI <see cref="ChatResponse"/> onto an OpenAI <c>chat.completion</c>.</summary>
 internal static class ChatResponseMapper
 {
+    /// <summary>Tool-call arguments as OpenAI sends them: compact JSON (no indentation), non-ASCII text as it is.</summary>
+    private static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo s_arguments = new JsonSerializerOptions(AIJsonUtilities.DefaultOptions)
+    {
+        WriteIndented = false,
+        Encoder = ProtocolJsonContext.WireEncoder,
+    }.GetTypeInfo(typeof(IDictionary<string, object?>));
+
     public static Protocol.ChatCompletion ToCompletion(ChatResponse response, string id, long created, string model)
     {
         var contents = response.Messages.SelectMany(m => m.Contents).ToList();
@@ -56,7 +63,7 @@ internal static class ChatResponseMapper
         Function = new Protocol.FunctionCall
         {
             Name = call.Name,
-            Arguments = JsonSerializer.Serialize(call.Arguments ?? new Dictionary<string, object?>(), AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IDictionary<string, object?>))),
+            Arguments = JsonSerializer.Serialize(call.Arguments ?? new Dictionary<string, object?>(), s_arguments),
         },
     };
 

@@ -21,6 +21,7 @@ internal sealed class ChatCompletionsHandler
 {
     private static readonly JsonDocumentOptions s_documentOptions = new() { MaxDepth = 64 };
     private static readonly object s_done = new();
+    private static readonly JsonWriterOptions s_writerOptions = new() { Encoder = ProtocolJsonContext.WireEncoder };
     private readonly OpenAIEndpointContext _endpoint;
     private readonly ILogger _logger;
 
@@ -44,6 +45,14 @@ internal sealed class ChatCompletionsHandler
             }
 
             var request = await ReadAsync(http).ConfigureAwait(false);
+            foreach (string field in request.UnknownFields)
+            {
+                if (_endpoint.FirstSightOfUnknownField(field))
+                {
+                    ServerLog.UnknownFieldIgnored(_logger, requestId, field);
+                }
+            }
+
             string served = _endpoint.ServedModelId;
             if (request.Model is { Length: > 0 } asked && !string.Equals(asked, served, StringComparison.OrdinalIgnoreCase))
             {
@@ -68,7 +77,7 @@ internal sealed class ChatCompletionsHandler
             var response = await _endpoint.Client.GetResponseAsync(request.Messages, request.Options, aborted).ConfigureAwait(false);
             var completion = ChatResponseMapper.ToCompletion(response, id, created, served);
             LogCompleted(requestId, served, stream: false, completion.Usage, completion.Choices[0].FinishReason);
-            await http.Response.WriteAsJsonAsync(completion, ProtocolJsonContext.Default.ChatCompletion, contentType: null, aborted).ConfigureAwait(false);
+            await http.Response.WriteAsJsonAsync(completion, ProtocolJsonContext.Wire.ChatCompletion, contentType: null, aborted).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
@@ -122,7 +131,7 @@ internal sealed class ChatCompletionsHandler
         }
 
         using var document = await JsonDocument.ParseAsync(http.Request.Body, s_documentOptions, http.RequestAborted).ConfigureAwait(false);
-        return ChatRequestParser.Parse(document.RootElement, _endpoint.MaxOutputTokens);
+        return ChatRequestParser.Parse(document.RootElement, _endpoint.MaxOutputTokens, _endpoint.DefaultOutputTokens);
     }
 
     private async Task StreamAsync(HttpContext http, ChatCompletionRequest request, string id, long created, string model)
@@ -190,16 +199,16 @@ internal sealed class ChatCompletionsHandler
         switch (item.Data)
         {
             case ChatCompletionChunk chunk:
-                using (var writer = new Utf8JsonWriter(buffer))
+                using (var writer = new Utf8JsonWriter(buffer, s_writerOptions))
                 {
-                    JsonSerializer.Serialize(writer, chunk, ProtocolJsonContext.Default.ChatCompletionChunk);
+                    JsonSerializer.Serialize(writer, chunk, ProtocolJsonContext.Wire.ChatCompletionChunk);
                 }
 
                 break;
             case OpenAIErrorResponse error:
-                using (var writer = new Utf8JsonWriter(buffer))
+                using (var writer = new Utf8JsonWriter(buffer, s_writerOptions))
                 {
-                    JsonSerializer.Serialize(writer, error, ProtocolJsonContext.Default.OpenAIErrorResponse);
+                    JsonSerializer.Serialize(writer, error, ProtocolJsonContext.Wire.OpenAIErrorResponse);
                 }
 
                 break;

@@ -12,6 +12,12 @@ namespace Phi3.OnnxSdk.Server.Serving;
 /// </summary>
 internal sealed class OpenAIEndpointContext : IDisposable
 {
+    /// <summary><see cref="Phi3ChatClient"/>'s output limit when neither its options nor the request set one.</summary>
+    internal const int Phi3ChatClientDefaultOutputTokens = 1024;
+
+    private const int MaxRememberedUnknownFields = 64;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _unknownFields = new(StringComparer.Ordinal);
+
     public OpenAIEndpointContext(IServiceProvider services, IOptions<Phi3OpenAIEndpointOptions> options, ILoggerFactory? loggerFactory = null)
     {
         var settings = options.Value;
@@ -31,9 +37,11 @@ internal sealed class OpenAIEndpointContext : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBodyBytes, 1, nameof(Phi3OpenAIEndpointOptions.MaxRequestBodyBytes));
         MaxOutputTokens = settings.MaxOutputTokens ?? Phi3OpenAIEndpointOptions.DefaultMaxOutputTokens;
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxOutputTokens, 1, nameof(Phi3OpenAIEndpointOptions.MaxOutputTokens));
+        DefaultOutputTokens = Math.Min(MaxOutputTokens, ClientDefaultOutputTokens(services, settings, optionsName) ?? MaxOutputTokens);
         RetryAfterSeconds = settings.RetryAfterSeconds ?? 1;
         ArgumentOutOfRangeException.ThrowIfNegative(RetryAfterSeconds, nameof(Phi3OpenAIEndpointOptions.RetryAfterSeconds));
         CreatedAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        ServedModelId = settings.ModelId ?? Client.GetService<ChatClientMetadata>()?.DefaultModelId ?? "phi3";
     }
 
     public Phi3OpenAIEndpointOptions Options { get; }
@@ -52,16 +60,46 @@ internal sealed class OpenAIEndpointContext : IDisposable
 
     public int MaxOutputTokens { get; }
 
+    /// <summary>Gets the output limit of a request that sets no <c>max_tokens</c>: the client's default, capped at <see cref="MaxOutputTokens"/>.</summary>
+    public int DefaultOutputTokens { get; }
+
     public int RetryAfterSeconds { get; }
 
     /// <summary>Gets when the endpoints started serving, the <c>created</c> of the model card.</summary>
     public long CreatedAt { get; }
 
-    /// <summary>Gets the served model id: the option, else the client's metadata, else <c>phi3</c>.</summary>
-    public string ServedModelId => Options.ModelId ?? Client.GetService<ChatClientMetadata>()?.DefaultModelId ?? "phi3";
+    /// <summary>
+    /// Gets the served model id, fixed when the endpoints start: the option, else the client's metadata (for a
+    /// <see cref="Phi3LazyChatClient"/>, <see cref="Phi3ModelProvisioner.ModelIdOf"/>, the same before and after the load),
+    /// else <c>phi3</c>.
+    /// </summary>
+    public string ServedModelId { get; }
 
     /// <summary>Gets who the model card says owns the model: the client's provider name.</summary>
     public string OwnedBy => Client.GetService<ChatClientMetadata>()?.ProviderName ?? "phi3";
 
     public void Dispose() => Gate.Dispose();
+
+    /// <summary>
+    /// Gets whether <paramref name="field"/> is an unknown request field not seen before (so it is logged once). At most
+    /// <see cref="MaxRememberedUnknownFields"/> names are remembered, so random names cannot grow memory; beyond that none is logged.
+    /// </summary>
+    public bool FirstSightOfUnknownField(string field) =>
+        _unknownFields.Count < MaxRememberedUnknownFields && field.Length <= 64 && _unknownFields.TryAdd(field, 0);
+
+    /// <summary>
+    /// The Phi-3 client's default output limit: the host's setting, else the registered options', else the client's built-in
+    /// 1024; <see langword="null"/> (unknown) for any other client.
+    /// </summary>
+    private int? ClientDefaultOutputTokens(IServiceProvider services, Phi3OpenAIEndpointOptions settings, string optionsName)
+    {
+        if (Client.GetService<Phi3LazyChatClient>() is null && Client.GetService<Phi3ChatClient>() is null)
+        {
+            return null;
+        }
+
+        return settings.ClientDefaultOutputTokens
+            ?? services.GetService<IOptionsMonitor<Phi3Options>>()?.Get(optionsName).ChatClient?.MaxOutputTokens
+            ?? Phi3ChatClientDefaultOutputTokens;
+    }
 }

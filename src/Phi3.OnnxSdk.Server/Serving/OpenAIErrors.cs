@@ -23,8 +23,13 @@ internal static class OpenAIErrors
             response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         }
 
-        return response.WriteAsJsonAsync(Body(error), ProtocolJsonContext.Default.OpenAIErrorResponse, contentType: null, context.RequestAborted);
+        return response.WriteAsJsonAsync(Body(error), ProtocolJsonContext.Wire.OpenAIErrorResponse, contentType: null, context.RequestAborted);
     }
+
+    /// <summary>The error of a request no route takes: 404 for an unknown path, 405 for a known path with another method.</summary>
+    public static OpenAIRequestException NoRoute(int status, string method, string path) => status == StatusCodes.Status405MethodNotAllowed
+        ? new($"{method} is not allowed on {path}; this server serves GET and HEAD /health, GET /v1/models, GET /v1/models/{{id}} and POST /v1/chat/completions.", null, "method_not_allowed", status)
+        : new($"Invalid URL ({method} {path}); this server serves GET and HEAD /health, GET /v1/models, GET /v1/models/{{id}} and POST /v1/chat/completions.", null, "not_found", status);
 
     public static OpenAIRequestException Unauthorized() => new(
         "Missing or wrong API key. Send it as 'Authorization: Bearer <key>' (the key phi3 serve was started with, --api-key or PHI3_API_KEY).",

@@ -19,7 +19,7 @@ internal sealed class RequestLogFilter : IEndpointFilter
         var http = context.HttpContext;
         string id = http.TraceIdentifier;
         http.Response.Headers["x-request-id"] = id;
-        using var scope = _logger.BeginScope(new KeyValuePair<string, object>[] { new("RequestId", id) });
+        using var scope = ServerLog.RequestScope(_logger, id);
         ServerLog.RequestStarted(_logger, id, http.Request.Method, http.Request.Path.Value ?? string.Empty);
         long started = Stopwatch.GetTimestamp();
         try

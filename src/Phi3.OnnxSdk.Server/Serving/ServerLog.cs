@@ -5,6 +5,11 @@ namespace Phi3.OnnxSdk.Server.Serving;
 /// <summary>Log messages of the endpoints and the host. No message carries a key, a token or message content.</summary>
 internal static partial class ServerLog
 {
+    private static readonly Func<ILogger, string, IDisposable?> s_requestScope = LoggerMessage.DefineScope<string>("RequestId:{RequestId}");
+
+    /// <summary>Starts the scope of one request: a structured <c>RequestId</c> value (and the text <c>RequestId:ID</c>).</summary>
+    public static IDisposable? RequestScope(ILogger logger, string requestId) => s_requestScope(logger, requestId);
+
     [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Request {RequestId}: {Method} {Path}")]
     public static partial void RequestStarted(ILogger logger, string requestId, string method, string path);
 
@@ -31,6 +36,12 @@ internal static partial class ServerLog
 
     [LoggerMessage(EventId = 7009, Level = LogLevel.Information, Message = "phi3 serve listening on {Url} (API key {KeyState}, model {Model})")]
     public static partial void Listening(ILogger logger, string url, string keyState, string model);
+
+    [LoggerMessage(EventId = 7011, Level = LogLevel.Warning, Message = "Request {RequestId}: the field '{Field}' is not known to this server and is ignored (logged once per field name)")]
+    public static partial void UnknownFieldIgnored(ILogger logger, string requestId, string field);
+
+    [LoggerMessage(EventId = 7012, Level = LogLevel.Warning, Message = "The app listens on {Address}, beyond this machine, and the OpenAI-compatible endpoints require no API key: anyone who can reach it can use the model. Set Phi3OpenAIEndpointOptions.ApiKey, or listen on loopback only")]
+    public static partial void OpenWithoutKey(ILogger logger, string address);
 
     [LoggerMessage(EventId = 7010, Level = LogLevel.Information, Message = "phi3 serve stopping: draining requests in progress (up to {Seconds:F0} s)")]
     public static partial void Draining(ILogger logger, double seconds);

@@ -61,7 +61,7 @@ public sealed class Phi3LazyChatClient : IChatClient
             var (client, placement) = await Phi3ModelProvisioner.CreatePlacedClientAsync(options, progress, _logger, hardwareProbe, ct).ConfigureAwait(false);
             return (client, placement);
         };
-        _pendingMetadata = new ChatClientMetadata(Phi3ChatClient.ProviderName, providerUri: null, options.ChatClient?.ModelId ?? options.Model);
+        _pendingMetadata = new ChatClientMetadata(Phi3ChatClient.ProviderName, providerUri: null, Phi3ModelProvisioner.ModelIdOf(options));
     }
 
     /// <summary>Creates a client whose load is <paramref name="factory"/> (tests use it to hold a load in progress).</summary>
@@ -169,10 +169,12 @@ public sealed class Phi3LazyChatClient : IChatClient
 
     /// <inheritdoc />
     /// <remarks>
-    /// Before the model is loaded, answers <see cref="ChatClientMetadata"/> (provider name and the configured model id)
-    /// and this instance, and <see langword="null"/> for anything else; it never starts a load. Once loaded, it also
-    /// answers what <see cref="Phi3ChatClient.GetService"/> answers (the <see cref="Phi3ChatClient"/>, the
-    /// <see cref="Phi3Model"/>, the native model and tokenizer).
+    /// Before the model is loaded, answers <see cref="ChatClientMetadata"/> (provider name and the model id of
+    /// <see cref="Phi3ModelProvisioner.ModelIdOf"/>) and this instance, and <see langword="null"/> for anything else; it
+    /// never starts a load. Once loaded, it also answers what <see cref="Phi3ChatClient.GetService"/> answers (the
+    /// <see cref="Phi3ChatClient"/>, the <see cref="Phi3Model"/>, the native model and tokenizer). The metadata's
+    /// <see cref="ChatClientMetadata.DefaultModelId"/> is the same before and after the load (the provider name and
+    /// address become the loaded client's), so a server that names the model by it names one id throughout.
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="serviceType"/> is <see langword="null"/>.</exception>
     public object? GetService(Type serviceType, object? serviceKey = null)
@@ -194,9 +196,13 @@ public sealed class Phi3LazyChatClient : IChatClient
             client = _disposed ? null : _client;
         }
 
-        return client is not null
-            ? client.GetService(serviceType)
-            : serviceType == typeof(ChatClientMetadata) ? _pendingMetadata : null;
+        if (serviceType == typeof(ChatClientMetadata))
+        {
+            var loaded = client?.GetService<ChatClientMetadata>();
+            return loaded is null ? _pendingMetadata : new ChatClientMetadata(loaded.ProviderName, loaded.ProviderUri, _pendingMetadata.DefaultModelId ?? loaded.DefaultModelId);
+        }
+
+        return client?.GetService(serviceType);
     }
 
     /// <summary>

@@ -18,7 +18,7 @@ internal static class RemoteChatClientFactory
         ArgumentNullException.ThrowIfNull(endpoint);
         if (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps))
         {
-            throw new ArgumentException($"The remote endpoint '{endpoint}' must be an absolute http or https address, for example http://127.0.0.1:8000/v1.", nameof(endpoint));
+            throw new ArgumentException($"The remote endpoint '{EndpointText.Redact(endpoint)}' must be an absolute http or https address, for example http://127.0.0.1:8000/v1.", nameof(endpoint));
         }
 
         ArgumentException.ThrowIfNullOrWhiteSpace(model);

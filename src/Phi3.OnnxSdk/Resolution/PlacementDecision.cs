@@ -1,4 +1,5 @@
 using System.Text;
+using Phi3.OnnxSdk.Remote;
 
 namespace Phi3.OnnxSdk.Resolution;
 
@@ -33,12 +34,12 @@ public sealed record PlacementDecision
     /// <summary>Gets why the local model was not used when the remote endpoint was chosen under <see cref="Phi3Placement.LocalFirst"/>, else <see langword="null"/>.</summary>
     public string? LocalRejection { get; init; }
 
-    /// <summary>Returns the choice, the reason and, for a local choice, the resolver's whole explanation.</summary>
+    /// <summary>Returns the choice, the reason and, for a local choice, the resolver's whole explanation; an endpoint's user name and password are left out.</summary>
     /// <returns>A multi-line explanation.</returns>
     public override string ToString()
     {
         var text = new StringBuilder();
-        text.Append(IsRemote ? $"Chose remote {RemoteEndpoint} (model {RemoteModel})" : LocalFolder is not null ? $"Chose local folder {LocalFolder}" : "Chose local");
+        text.Append(IsRemote ? $"Chose remote {EndpointText.Redact(RemoteEndpoint)} (model {RemoteModel})" : LocalFolder is not null ? $"Chose local folder {LocalFolder}" : "Chose local");
         text.Append(" (placement ").Append(Policy).Append("): ").AppendLine(Reason);
         if (Local is not null)
         {

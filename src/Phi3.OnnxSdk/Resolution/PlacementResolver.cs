@@ -1,4 +1,5 @@
 using Phi3.OnnxSdk.Hardware;
+using Phi3.OnnxSdk.Remote;
 
 namespace Phi3.OnnxSdk.Resolution;
 
@@ -81,7 +82,7 @@ public sealed class PlacementResolver
                 IsRemote = false,
                 LocalFolder = folder,
                 Reason = policy == Phi3Placement.LocalFirst
-                    ? $"a local model folder was given, so it runs here; the remote endpoint {request.RemoteEndpoint} is not needed"
+                    ? $"a local model folder was given, so it runs here; the remote endpoint {EndpointText.Redact(request.RemoteEndpoint)} is not needed"
                     : "a local model folder was given",
             };
         }
@@ -101,7 +102,7 @@ public sealed class PlacementResolver
                 Policy = policy,
                 IsRemote = false,
                 Local = local,
-                Reason = $"this machine can run {local.Family.Id} ({local.Variant.Name}: {local.Reason}), so the remote endpoint {request.RemoteEndpoint} is not needed",
+                Reason = $"this machine can run {local.Family.Id} ({local.Variant.Name}: {local.Reason}), so the remote endpoint {EndpointText.Redact(request.RemoteEndpoint)} is not needed",
             };
         }
         catch (VariantResolutionException ex)
@@ -133,7 +134,7 @@ public sealed class PlacementResolver
         if (string.IsNullOrWhiteSpace(request.RemoteModel))
         {
             throw new ArgumentException(
-                $"The placement {policy} needs the model name the endpoint {request.RemoteEndpoint} serves (Phi3Options.Remote.Model, configuration key Remote:Model).",
+                $"The placement {policy} needs the model name the endpoint {EndpointText.Redact(request.RemoteEndpoint)} serves (Phi3Options.Remote.Model, configuration key Remote:Model).",
                 nameof(request));
         }
     }

@@ -28,13 +28,51 @@ public sealed class Phi3ServerTests
     }
 
     [Theory]
-    [InlineData("my-host.example")]
+    [InlineData("my-host.invalid")]
     [InlineData("127.0.0.1:80")]
     public async Task StartAsync_HostThatIsNoAddress_IsRefusedWithAClearMessage(string host)
     {
         var error = await Assert.ThrowsAsync<Phi3ServerException>(() => ServerFixture.StartAsync(o => { o.Host = host; o.ApiKey = "k"; }));
 
-        Assert.Contains($"'{host}' is not an IP address", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{host}' is not an IP address or a name this machine resolves", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartAsync_Ipv4MappedLoopback_ListensOnLoopbackWithoutAKey()
+    {
+        await using var server = await ServerFixture.StartAsync(o => o.Host = "::ffff:127.0.0.1");
+        using var http = ServerFixture.RawHttp(server.Url, key: null);
+
+        Assert.Equal("127.0.0.1", server.Url.Host);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("v1/models")).StatusCode);
+    }
+
+    [Fact]
+    public async Task StartAsync_AddressOfAnotherMachine_IsRefusedWithAClearMessage()
+    {
+        var error = await Assert.ThrowsAsync<Phi3ServerException>(() => ServerFixture.StartAsync(o => { o.Host = "192.0.2.44"; o.ApiKey = "k"; }));
+
+        Assert.Contains("Cannot listen on 192.0.2.44: it is not an address of this machine", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MapPhi3OpenAIEndpoints_AppOnAnOpenAddressWithoutKey_WarnsOnceListening()
+    {
+        var logs = new Phi3.OnnxSdk.Tests.DependencyInjection.CapturingLoggerProvider();
+        var quiet = new Phi3.OnnxSdk.Tests.DependencyInjection.CapturingLoggerProvider();
+        var client = new FixedChatClient([new Microsoft.Extensions.AI.TextContent("hi")]);
+
+        await using (await AppHost.StartAsync(client, listen: IPAddress.Any, logs: logs))
+        await using (await AppHost.StartAsync(client, listen: IPAddress.Loopback, logs: quiet))
+        await using (await AppHost.StartAsync(client, o => o.ApiKey = "k", listen: IPAddress.Any, logs: quiet))
+        {
+        }
+
+        var warning = Assert.Single(logs.Entries, e => e.EventId == 7012);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, warning.Level);
+        Assert.Contains("http://0.0.0.0:", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("require no API key", warning.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(quiet.Entries, e => e.EventId == 7012);
     }
 
     [Fact]
@@ -50,9 +88,77 @@ public sealed class Phi3ServerTests
     }
 
     [Fact]
+    public async Task Process_KestrelEndpointsAndUrlsFromTheEnvironment_AreNotBound()
+    {
+        int port = FreePort();
+        var environment = new Dictionary<string, string>
+        {
+            ["Kestrel__Endpoints__Open__Url"] = $"http://0.0.0.0:{port}",
+            ["ASPNETCORE_URLS"] = $"http://0.0.0.0:{port}",
+        };
+        using var server = new ServerProcess(environment, "--model-path", TestModelCache.GetOrBuild("tiny"), "--port", "0");
+
+        var url = await server.WaitForUrlAsync();
+        using var probe = new System.Net.Sockets.TcpClient();
+        var refused = await Record.ExceptionAsync(() => probe.ConnectAsync(IPAddress.Loopback, port));
+        server.Terminate();
+        int exit = await server.WaitForExitAsync();
+
+        // 0.0.0.0 would accept on 127.0.0.1 too: the connection is refused because that endpoint was never bound.
+        Assert.Equal("127.0.0.1", url.Host);
+        Assert.NotEqual(port, url.Port);
+        Assert.IsType<System.Net.Sockets.SocketException>(refused);
+        Assert.Equal(0, exit);
+    }
+
+    [Fact]
+    public async Task StartAsync_AnOpenEndpointAddedBesideTheBindWithoutKey_IsRefusedAfterStartAndNotServed()
+    {
+        int port = FreePort();
+
+        var error = await Assert.ThrowsAsync<Phi3ServerException>(() => ServerFixture.StartAsync(o => o.ConfigureKestrel = k => k.Listen(IPAddress.Any, port)));
+        using var probe = new System.Net.Sockets.TcpClient();
+        var refused = await Record.ExceptionAsync(() => probe.ConnectAsync(IPAddress.Loopback, port));
+
+        Assert.Contains($"Refusing to listen on http://0.0.0.0:{port} without an API key", error.Message, StringComparison.Ordinal);
+        Assert.IsType<System.Net.Sockets.SocketException>(refused);
+    }
+
+    [Fact]
+    public async Task Process_KeyFromTheEnvironmentOnAnOpenBind_IsRequiredAndNeverLogged()
+    {
+        const string Key = "env-key-5d2a91c7";
+        var environment = new Dictionary<string, string> { [Phi3ServerOptions.ApiKeyVariable] = Key };
+        using var server = new ServerProcess(environment, "--model-path", TestModelCache.GetOrBuild("tiny"), "--host", "0.0.0.0", "--port", "0", "--log", "trace");
+        var url = new Uri($"http://127.0.0.1:{(await server.WaitForUrlAsync()).Port}/");
+        using var without = ServerFixture.RawHttp(url, key: null);
+        using var wrong = ServerFixture.RawHttp(url, "not-" + Key);
+        using var with = ServerFixture.RawHttp(url, Key);
+        for (int i = 0; i < 300 && (await with.GetAsync("health")).StatusCode != HttpStatusCode.OK; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        var statuses = new[]
+        {
+            (await without.GetAsync("v1/models")).StatusCode,
+            (await wrong.GetAsync("v1/models")).StatusCode,
+            (await with.PostAsync("v1/chat/completions", JsonBody("""{"messages":[{"role":"user","content":"hi"}],"max_tokens":1}"""))).StatusCode,
+        };
+        server.Terminate();
+        int exit = await server.WaitForExitAsync();
+
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.OK], statuses);
+        Assert.Equal(0, exit);
+        Assert.Contains("API key required", server.Stdout, StringComparison.Ordinal);
+        Assert.Contains("missing or wrong API key", server.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(Key, server.Stdout + server.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Process_SigtermDuringAStream_PrintsUrlFinishesTheStreamThenExitsZero()
     {
-        using var server = new ServerProcess("--model-path", TestModelCache.GetOrBuild("tiny"), "--port", "0", "--api-key", "k1");
+        using var server = new ServerProcess("--model-path", TestModelCache.GetOrBuild("tiny"), "--port", "0", "--api-key", "k1", "--log", "information");
         var url = await server.WaitForUrlAsync();
         Assert.Equal("127.0.0.1", url.Host);
         using var http = ServerFixture.RawHttp(url, "k1");
@@ -63,7 +169,7 @@ public sealed class Phi3ServerTests
 
         var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions")
         {
-            Content = JsonBody("""{"messages":[{"role":"user","content":"Tell me a story."}],"max_tokens":300,"stream":true}"""),
+            Content = JsonBody("""{"messages":[{"role":"user","content":"Tell me a story."}],"max_tokens":40,"stream":true}"""),
         };
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
@@ -81,6 +187,13 @@ public sealed class Phi3ServerTests
         }
 
         int exit = await server.WaitForExitAsync();
+        string id = response.Headers.GetValues("x-request-id").Single();
+        string log = server.Stdout;
+        int draining = log.IndexOf("draining requests in progress", StringComparison.Ordinal);
+        int finished = log.IndexOf($"Request {id}: 200", StringComparison.Ordinal);
+
+        // The drain began while the stream was still being generated, and the stream ended complete.
+        Assert.True(draining >= 0 && finished > draining, $"the stream did not finish during the drain: {log}");
         Assert.Equal("data: [DONE]", events[^1]);
         var finish = Parse(events[^2]["data: ".Length..]).GetProperty("choices")[0].GetProperty("finish_reason").GetString();
         Assert.Contains(finish, new[] { "length", "stop" });
@@ -137,6 +250,13 @@ public sealed class Phi3ServerTests
         Assert.Equal(7L, Convert.ToInt64(chat.GetTagItem("gen_ai.usage.output_tokens"), System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(request.TraceId, chat.TraceId);
         Assert.Equal(7, result.Usage.OutputTokenCount);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task<HttpResponseMessage> PreflightAsync(Uri url)

@@ -17,6 +17,12 @@ internal sealed partial class ServerProcess : IDisposable
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ServerProcess(params string[] args)
+        : this(new Dictionary<string, string>(), args)
+    {
+    }
+
+    /// <summary>Starts the host with <paramref name="environment"/> added to this process's environment.</summary>
+    public ServerProcess(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         string host = Path.Combine(AppContext.BaseDirectory.Replace("Phi3.OnnxSdk.Server.Tests", "Phi3.OnnxSdk.Server.TestHost", StringComparison.Ordinal), "Phi3.OnnxSdk.Server.TestHost.dll");
         Assert.True(File.Exists(host), $"The test host is missing at {host}: build tests/Phi3.OnnxSdk.Server.TestHost (the test project references it).");
@@ -28,6 +34,11 @@ internal sealed partial class ServerProcess : IDisposable
         }
 
         start.Environment.Remove("PHI3_API_KEY");
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         _process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         _process.OutputDataReceived += (_, e) => OnLine(_stdout, e.Data, listening: true);
         _process.ErrorDataReceived += (_, e) => OnLine(_stderr, e.Data, listening: false);

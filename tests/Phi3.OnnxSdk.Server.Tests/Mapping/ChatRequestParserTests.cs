@@ -47,6 +47,19 @@ public sealed class ChatRequestParserTests
         Assert.Equal(1.1, (double)options.AdditionalProperties![Phi3ChatOptionKeys.RepetitionPenalty]!, 6);
     }
 
+    [Theory]
+    [InlineData(100, 1024, 100)]
+    [InlineData(4096, 1024, 1024)]
+    [InlineData(512, null, 512)]
+    public void Parse_NoMaxTokens_GetsTheLowerOfTheCeilingAndTheClientDefault(int ceiling, int? clientDefault, int expected)
+    {
+        using var document = JsonDocument.Parse("""{"messages":[{"role":"user","content":"hi"}]}""");
+
+        var options = ChatRequestParser.Parse(document.RootElement, ceiling, clientDefault).Options;
+
+        Assert.Equal(expected, options.MaxOutputTokens);
+    }
+
     [Fact]
     public void Parse_NamedToolChoiceAndJsonSchema_MapToRequireSpecificAndASchemaFormat()
     {
@@ -86,13 +99,47 @@ public sealed class ChatRequestParserTests
         });
     }
 
-    [Fact]
-    public void Parse_ImagePart_ReachesTheClientAsDataContentForItToDecide()
+    [Theory]
+    [InlineData("image/png", "")]
+    [InlineData("image/jpeg", ";name=cat.jpg")]
+    public void Parse_ImageDataUrl_ReachesTheClientAsDataContentWithItsExactBytesAndMediaType(string mediaType, string parameters)
     {
-        var request = Parse("""{"messages":[{"role":"user","content":[{"type":"text","text":"What is this?"},{"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgo="}}]}]}""");
+        byte[] bytes = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0xFF, 0x7F, 0x3E, 0x3F];
+        string url = $"data:{mediaType}{parameters};base64,{Convert.ToBase64String(bytes)}";
 
+        var request = Parse($$$"""{"messages":[{"role":"user","content":[{"type":"text","text":"What is this?"},{"type":"image_url","image_url":{"url":"{{{url}}}","detail":"low"}}]}]}""");
+
+        Assert.Equal("What is this?", Assert.IsType<TextContent>(request.Messages[0].Contents[0]).Text);
         var image = Assert.IsType<DataContent>(request.Messages[0].Contents[1]);
-        Assert.Equal("image/png", image.MediaType);
+        Assert.Equal(mediaType, image.MediaType);
+        Assert.Equal(bytes, image.Data.ToArray());
+    }
+
+    [Theory]
+    [InlineData("https://example.com/cat.png", "only data: URLs are accepted")]
+    [InlineData("http://127.0.0.1/cat.png", "only data: URLs are accepted")]
+    [InlineData("data:image/png,iVBORw0KGgo=", "data:<media type>;base64,<data>")]
+    [InlineData("data:image/png;base64", "data:<media type>;base64,<data>")]
+    [InlineData("data:text/plain;base64,aGk=", "not an image type")]
+    [InlineData("data:;base64,aGk=", "not an image type")]
+    [InlineData("data:image/png;base64,not base64!", "not base64")]
+    [InlineData("data:image/png;base64,", "not base64 or is empty")]
+    public void Parse_ImageUrlThatIsNoBase64ImageDataUrl_IsRefusedNamingTheField(string url, string reason)
+    {
+        var error = Assert.Throws<OpenAIRequestException>(() => Parse($$$"""{"messages":[{"role":"user","content":[{"type":"text","text":"hi"},{"type":"image_url","image_url":{"url":"{{{url}}}"}}]}]}"""));
+
+        Assert.Equal("messages[0].content[1].image_url.url", error.Param);
+        Assert.Equal(400, error.StatusCode);
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_UnknownTopLevelFields_AreIgnoredAndListedButKnownIgnoredOnesAreNot()
+    {
+        var request = Parse("""{"messages":[{"role":"user","content":"hi"}],"store":true,"metadata":{"a":"b"},"future_knob":1,"another":{"x":2}}""");
+
+        Assert.Equal(["future_knob", "another"], request.UnknownFields);
+        Assert.Equal("hi", request.Messages[0].Text);
     }
 
     [Fact]

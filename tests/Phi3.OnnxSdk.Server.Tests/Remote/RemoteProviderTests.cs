@@ -2,8 +2,11 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Phi3.OnnxSdk.Hardware;
+using Phi3.OnnxSdk.Remote;
 using Phi3.OnnxSdk.Resolution;
+using Phi3.OnnxSdk.Tests.DependencyInjection;
 using Phi3.OnnxSdk.Tests.Hardware;
 
 namespace Phi3.OnnxSdk.Server.Tests.Remote;
@@ -138,6 +141,31 @@ public sealed class RemoteProviderTests
         var response = await client.GetResponseAsync("Hi", new ChatOptions { MaxOutputTokens = 2 });
 
         Assert.Equal(2, response.Usage!.OutputTokenCount);
+    }
+
+    [Fact]
+    public async Task RemoteKey_FromTheEnvironment_IsSentAndNeverLogged()
+    {
+        var logs = new CapturingLoggerProvider();
+        using var loggers = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
+        var options = new Provisioning.Phi3Options { Remote = { Endpoint = _server.BaseUrl, Model = _server.ModelId } };
+        ChatResponse response;
+        Environment.SetEnvironmentVariable(Phi3RemoteOptions.ApiKeyVariable, ServerFixture.ApiKey);
+        try
+        {
+            using var client = new ChatClientBuilder(new Phi3LazyChatClient(options, loggers.CreateLogger<Phi3LazyChatClient>())).UseLogging(loggers).Build();
+            response = await client.GetResponseAsync("hi", new ChatOptions { MaxOutputTokens = 2 });
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(Phi3RemoteOptions.ApiKeyVariable, null);
+        }
+
+        // The server requires the key: the answer proves it was read from the environment and sent.
+        Assert.Equal(2, response.Usage!.OutputTokenCount);
+        Assert.Contains(logs.Entries, e => e.Message.Contains("Phi-3 placement", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Entries, e => e.Message.Contains(ServerFixture.ApiKey, StringComparison.Ordinal) || e.Exception?.ToString().Contains(ServerFixture.ApiKey, StringComparison.Ordinal) == true);
+        Assert.DoesNotContain(_server.Logs.Entries, e => e.Message.Contains(ServerFixture.ApiKey, StringComparison.Ordinal));
     }
 
     private static ServiceProvider Build(Action<IServiceCollection> configure, IHardwareProbe? probe = null)

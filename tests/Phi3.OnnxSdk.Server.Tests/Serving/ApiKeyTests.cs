@@ -68,6 +68,19 @@ public sealed class ApiKeyTests
     }
 
     [Fact]
+    public async Task Logs_OfARequest_AreInAScopeWithAStructuredRequestId()
+    {
+        using var http = _server.Http();
+        using var response = await http.GetAsync("v1/models");
+        string id = response.Headers.GetValues("x-request-id").Single();
+
+        var finished = Assert.Single(_server.Logs.Entries, e => e.Message.StartsWith($"Request {id}: 200", StringComparison.Ordinal));
+        // ASP.NET Core's hosting scope carries a RequestId too; the endpoints' own scope is the one that reads RequestId:ID.
+        var scope = Assert.Single(finished.Scopes!.OfType<IReadOnlyList<KeyValuePair<string, object?>>>(), s => s.ToString() == $"RequestId:{id}");
+        Assert.Contains(scope, p => p.Key == "RequestId" && Equals(p.Value, id));
+    }
+
+    [Fact]
     public async Task Post_AnyRequest_CarriesARequestIdThatTheLogsUse()
     {
         using var http = _server.Http();

@@ -26,18 +26,24 @@ internal sealed class AppHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<AppHost> StartAsync(IChatClient client, Action<Phi3OpenAIEndpointOptions>? configure = null)
+    /// <summary>Starts the app on <paramref name="listen"/> (default 127.0.0.1) and a free port, logging to <paramref name="logs"/> when given.</summary>
+    public static async Task<AppHost> StartAsync(IChatClient client, Action<Phi3OpenAIEndpointOptions>? configure = null, IPAddress? listen = null, ILoggerProvider? logs = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+        }
+
+        builder.WebHost.ConfigureKestrel(k => k.Listen(listen ?? IPAddress.Loopback, 0));
         builder.Services.AddChatClient(client);
         builder.Services.AddPhi3OpenAIEndpoints(configure);
         var app = builder.Build();
         app.MapPhi3OpenAIEndpoints();
         await app.StartAsync();
-        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new AppHost(app, new Uri(address.TrimEnd('/') + "/"));
+        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        return new AppHost(app, new Uri($"http://127.0.0.1:{address.Port}/"));
     }
 
     public HttpClient Http() => ServerFixture.RawHttp(Url, key: null);

@@ -46,6 +46,38 @@ public sealed class ErrorResponseTests
     }
 
     [Fact]
+    public async Task Post_ImageToATextModel_Answers400WithTheClientsNotSupportedMessage()
+    {
+        byte[] png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+        var local = await Assert.ThrowsAnyAsync<NotSupportedException>(() => _server.Local.GetResponseAsync(
+            [new Microsoft.Extensions.AI.ChatMessage(Microsoft.Extensions.AI.ChatRole.User, [new Microsoft.Extensions.AI.TextContent("What is this?"), new Microsoft.Extensions.AI.DataContent(png, "image/png")])]));
+        using var http = _server.Http();
+        string body = $$$"""{"messages":[{"role":"user","content":[{"type":"text","text":"What is this?"},{"type":"image_url","image_url":{"url":"data:image/png;base64,{{{Convert.ToBase64String(png)}}}"}}]}],"max_tokens":2}""";
+
+        using var whole = await http.PostAsync("v1/chat/completions", JsonBody(body));
+        using var streamed = await http.PostAsync("v1/chat/completions", JsonBody(body.Replace("\"max_tokens\":2", "\"max_tokens\":2,\"stream\":true", StringComparison.Ordinal)));
+
+        foreach (var response in new[] { whole, streamed })
+        {
+            var error = await ReadErrorAsync(response, HttpStatusCode.BadRequest);
+            Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
+            Assert.Equal(local.Message, error.GetProperty("message").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task Post_ImageHttpUrl_Answers400NamingTheField()
+    {
+        using var http = _server.Http();
+
+        using var response = await http.PostAsync("v1/chat/completions", JsonBody("""{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"https://example.com/cat.png"}}]}]}"""));
+
+        var error = await ReadErrorAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal("messages[0].content[0].image_url.url", error.GetProperty("param").GetString());
+        Assert.Contains("only data: URLs are accepted", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Post_PromptOverTheContext_Answers400NamingTheContext()
     {
         using var http = _server.Http();
@@ -79,6 +111,65 @@ public sealed class ErrorResponseTests
         var model = Assert.Single(models.GetProperty("data").EnumerateArray());
         Assert.Equal(_server.ModelId, model.GetProperty("id").GetString());
         Assert.Equal("model", model.GetProperty("object").GetString());
+    }
+
+    [Fact]
+    public async Task Model_TheServedIdThenAnother_200WithItsCardThen404ModelNotFound()
+    {
+        using var http = _server.Http();
+
+        using var served = await http.GetAsync($"v1/models/{_server.ModelId}");
+        using var other = await http.GetAsync("v1/models/microsoft/Phi-3-small-128k-instruct");
+
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        var card = JsonDocument.Parse(await served.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal((_server.ModelId, "model"), (card.GetProperty("id").GetString(), card.GetProperty("object").GetString()));
+        var error = await ReadErrorAsync(other, HttpStatusCode.NotFound);
+        Assert.Equal("model_not_found", error.GetProperty("code").GetString());
+        Assert.Contains("'microsoft/Phi-3-small-128k-instruct'", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("GET", "v1/embeddings", HttpStatusCode.NotFound, "not_found")]
+    [InlineData("GET", "nothing/here", HttpStatusCode.NotFound, "not_found")]
+    [InlineData("GET", "v1/chat/completions", HttpStatusCode.MethodNotAllowed, "method_not_allowed")]
+    [InlineData("DELETE", "v1/models", HttpStatusCode.MethodNotAllowed, "method_not_allowed")]
+    public async Task Request_NoRouteTakesIt_AnswersInOpenAIShape(string method, string path, HttpStatusCode status, string code)
+    {
+        using var http = _server.Http();
+
+        using var response = await http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        var error = await ReadErrorAsync(response, status);
+        Assert.Equal(code, error.GetProperty("code").GetString());
+        Assert.Contains($"/{path}", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Post_UnknownTopLevelField_IsServedAndLoggedOnce()
+    {
+        using var http = _server.Http();
+        string field = "future_" + Guid.NewGuid().ToString("N")[..8];
+        string body = $$$"""{"messages":[{"role":"user","content":"hi"}],"max_tokens":1,"{{{field}}}":{"on":true}}""";
+
+        using var first = await http.PostAsync("v1/chat/completions", JsonBody(body));
+        using var second = await http.PostAsync("v1/chat/completions", JsonBody(body));
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (first.StatusCode, second.StatusCode));
+        var logged = Assert.Single(_server.Logs.Entries, e => e.Message.Contains($"'{field}'", StringComparison.Ordinal));
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, logged.Level);
+        Assert.Contains("ignored", logged.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Health_Head_Answers200WithoutABody()
+    {
+        using var http = _server.Http(key: null);
+
+        using var response = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, "health"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
     }
 
     [Fact]

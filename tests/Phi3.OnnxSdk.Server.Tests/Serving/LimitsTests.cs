@@ -26,24 +26,47 @@ public sealed class LimitsTests : IClassFixture<TinyModel>, IDisposable
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task Post_BodyOverTheLimit_Answers413(bool withLength)
+    public async Task Post_BodyOverTheLimitWithLengthOrChunked_Answers413InOpenAIShape(bool withLength)
     {
         await using var host = await AppHost.StartAsync(_local, o => o.MaxRequestBodyBytes = 1024);
         using var http = host.Http();
         string body = $$"""{"messages":[{"role":"user","content":"{{new string('x', 4096)}}"}]}""";
         var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions");
         request.Headers.ExpectContinue = withLength;
-        request.Content = withLength ? JsonBody(body) : new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(body)));
-        if (!withLength)
+        if (withLength)
         {
+            request.Content = JsonBody(body);
+        }
+        else
+        {
+            // A stream that cannot seek has no length: the body goes chunked, and only reading it finds it too large.
+            var pipe = new System.IO.Pipelines.Pipe();
+            await pipe.Writer.WriteAsync(Encoding.UTF8.GetBytes(body));
+            await pipe.Writer.CompleteAsync();
+            request.Content = new StreamContent(pipe.Reader.AsStream());
             request.Content.Headers.ContentType = new("application/json");
         }
 
         using var response = await http.SendAsync(request);
 
+        Assert.Equal(withLength, request.Content.Headers.ContentLength is not null);
+
         var error = await ErrorResponseTests.ReadErrorAsync(response, HttpStatusCode.RequestEntityTooLarge);
         Assert.Equal("request_too_large", error.GetProperty("code").GetString());
         Assert.Contains("1024", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Post_ImageOverTheBodyLimit_Answers413()
+    {
+        await using var host = await AppHost.StartAsync(_local, o => o.MaxRequestBodyBytes = 4096);
+        using var http = host.Http();
+        string image = Convert.ToBase64String(new byte[8192]);
+
+        using var response = await http.PostAsync("v1/chat/completions", JsonBody($$$"""{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:image/png;base64,{{{image}}}"}}]}]}"""));
+
+        var error = await ErrorResponseTests.ReadErrorAsync(response, HttpStatusCode.RequestEntityTooLarge);
+        Assert.Equal("request_too_large", error.GetProperty("code").GetString());
     }
 
     [Fact]
@@ -96,6 +119,23 @@ public sealed class LimitsTests : IClassFixture<TinyModel>, IDisposable
     }
 
     [Fact]
+    public async Task Post_WithoutMaxTokens_GetsTheCeilingWhenItIsBelowTheClientDefault()
+    {
+        var recording = new RecordingChatClient(_local);
+        await using var wide = await AppHost.StartAsync(recording);
+        await using var narrow = await AppHost.StartAsync(recording, o => o.MaxOutputTokens = 4);
+        using var http = narrow.Http();
+
+        using var response = await http.PostAsync("v1/chat/completions", JsonBody("""{"messages":[{"role":"user","content":"Tell me a long story."}]}"""));
+        string text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(4, recording.LastOptions?.MaxOutputTokens);
+        Assert.InRange(System.Text.Json.JsonDocument.Parse(text).RootElement.GetProperty("usage").GetProperty("completion_tokens").GetInt32(), 1, 4);
+        Assert.Equal(OpenAIEndpointContext.Phi3ChatClientDefaultOutputTokens, wide.Services.GetRequiredService<OpenAIEndpointContext>().DefaultOutputTokens);
+    }
+
+    [Fact]
     public async Task Requests_WhileTheModelLoads_Answer503ThenServeOnceLoaded()
     {
         var release = new TaskCompletionSource<IChatClient>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -118,6 +158,35 @@ public sealed class LimitsTests : IClassFixture<TinyModel>, IDisposable
         Assert.Equal("1", chatLoading.Headers.RetryAfter?.Delta?.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(HttpStatusCode.OK, healthReady.StatusCode);
         Assert.Equal(HttpStatusCode.OK, chatReady.StatusCode);
+    }
+
+    [Fact]
+    public async Task ServedModelId_BeforeAndAfterTheLazyLoad_IsTheLazyClientsOneId()
+    {
+        var release = new TaskCompletionSource<IChatClient>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var lazy = new Phi3LazyChatClient(_ => release.Task, new ChatClientMetadata("test", null, "served-id"));
+        await using var host = await AppHost.StartAsync(lazy);
+        using var http = host.Http();
+
+        string before = await ModelIdAsync(http);
+        var loaded = new Phi3ChatClient(_local.Model);
+        release.SetResult(loaded);
+        await lazy.GetClientAsync();
+        string after = await ModelIdAsync(http);
+        using var response = await http.PostAsync("v1/chat/completions", JsonBody("""{"messages":[{"role":"user","content":"hi"}],"max_tokens":1}"""));
+        using var completion = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.NotEqual("served-id", loaded.GetService<ChatClientMetadata>()!.DefaultModelId);
+        Assert.Equal("served-id", before);
+        Assert.Equal("served-id", after);
+        Assert.Equal("served-id", completion.RootElement.GetProperty("model").GetString());
+        Assert.Equal("served-id", lazy.GetService<ChatClientMetadata>()!.DefaultModelId);
+    }
+
+    private static async Task<string> ModelIdAsync(HttpClient http)
+    {
+        using var models = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("v1/models"));
+        return models.RootElement.GetProperty("data")[0].GetProperty("id").GetString()!;
     }
 
     private static async Task ConsumeAsync(IAsyncEnumerable<StreamingChatCompletionUpdate> updates)

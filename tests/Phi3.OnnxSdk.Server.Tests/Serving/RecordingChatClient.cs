@@ -20,9 +20,19 @@ internal sealed class RecordingChatClient : DelegatingChatClient
     /// <summary>Gets a signal set when a stream has ended.</summary>
     public TaskCompletionSource StreamEnded { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Gets the options of the last call.</summary>
+    public ChatOptions? LastOptions { get; private set; }
+
+    public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        LastOptions = options;
+        return base.GetResponseAsync(messages, options, cancellationToken);
+    }
+
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        LastOptions = options;
         int updates = 0;
         try
         {

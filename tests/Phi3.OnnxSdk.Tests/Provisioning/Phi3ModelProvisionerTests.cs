@@ -120,6 +120,42 @@ public sealed class Phi3ModelProvisionerTests
     }
 
     [Fact]
+    public async Task ModelIdOf_DefaultOptionsOverACatalog_IsTheFamilyBeforeAndAfterTheLoadAndInResponses()
+    {
+        using var temp = new TempDirectory();
+        string catalogPath = Path.Combine(temp.Path, "catalog.json");
+        File.WriteAllText(catalogPath, SyntheticHubModel.Catalog("phi3-synthetic", SyntheticHubModel.LocalSource(TestModelCache.GetOrBuild("tiny"))));
+        var options = new Phi3Options { CatalogPath = catalogPath };
+        options.ChatClient.MaxOutputTokens = 2;
+        using var lazy = new Phi3LazyChatClient(options, hardwareProbe: new FixedHardwareProbe(FakeMachines.Get("no-gpu")));
+
+        string? before = lazy.GetService<ChatClientMetadata>()?.DefaultModelId;
+        var loaded = await lazy.GetClientAsync();
+        var response = await lazy.GetResponseAsync("hi");
+
+        Assert.Equal("phi3-synthetic", before);
+        Assert.Equal(before, Phi3ModelProvisioner.ModelIdOf(options));
+        Assert.Equal(before, lazy.GetService<ChatClientMetadata>()?.DefaultModelId);
+        Assert.Equal(before, loaded.GetService<ChatClientMetadata>()?.DefaultModelId);
+        Assert.Equal(before, response.ModelId);
+        Assert.Equal(2, response.Usage?.OutputTokenCount);
+        Assert.Null(options.ChatClient.ModelId);
+    }
+
+    [Fact]
+    public void ModelIdOf_EachSource_TheConfiguredIdThenTheFolderThenTheRemoteModelThenTheFamily()
+    {
+        var endpoint = new Uri("http://127.0.0.1:9/v1");
+
+        Assert.Equal("mine", Phi3ModelProvisioner.ModelIdOf(new Phi3Options { ModelPath = "/models/tiny", ChatClient = { ModelId = "mine" } }));
+        Assert.Equal("tiny", Phi3ModelProvisioner.ModelIdOf(new Phi3Options { ModelPath = "/models/tiny/" }));
+        Assert.Equal("served-phi3", Phi3ModelProvisioner.ModelIdOf(new Phi3Options { Model = "phi-3-mini", Remote = { Endpoint = endpoint, Model = "served-phi3" } }));
+        Assert.Equal("phi-3-small-128k-instruct", Phi3ModelProvisioner.ModelIdOf(new Phi3Options { Model = "phi-3-small-128k-instruct", Placement = OnnxSdk.Resolution.Phi3Placement.LocalFirst, Remote = { Endpoint = endpoint } }));
+        Assert.Equal(OnnxSdk.Catalog.ModelCatalog.DefaultFamilyId, Phi3ModelProvisioner.ModelIdOf(null));
+        Assert.Equal(OnnxSdk.Catalog.ModelCatalog.DefaultFamilyId, Phi3ModelProvisioner.ModelIdOf(new Phi3Options { CatalogPath = "/no/such/catalog.json" }));
+    }
+
+    [Fact]
     public async Task PrepareAsync_UnknownProvider_ThrowsNamingIt()
     {
         var ex = await Assert.ThrowsAsync<ArgumentException>(() => Phi3ModelProvisioner.PrepareAsync(new Phi3Options { Provider = "tpu" }, hardwareProbe: new FixedHardwareProbe(FakeMachines.Get("no-gpu"))));

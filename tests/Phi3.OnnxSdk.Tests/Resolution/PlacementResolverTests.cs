@@ -79,6 +79,24 @@ public sealed class PlacementResolverTests
         Assert.Contains("Remote:Model", noModel.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(Phi3Placement.RemoteOnly, "phi3-mini", "no-gpu")]
+    [InlineData(Phi3Placement.LocalFirst, "phi3-small", "rtx-4090")]
+    [InlineData(Phi3Placement.LocalFirst, "phi3-small", "no-gpu")]
+    public void Resolve_EndpointWithUserAndPassword_NeitherIsInTheReasonOrText(Phi3Placement policy, string family, string machine)
+    {
+        var endpoint = new Uri("http://alice:s3cret-pw@gpu-box:8000/v1");
+        var request = new PlacementRequest { Policy = policy, RemoteEndpoint = endpoint, RemoteModel = "m", Local = new VariantResolverOptions { Family = family, UseEnvironment = false } };
+
+        var decision = s_resolver.Resolve(FakeMachines.Get(machine), request);
+
+        string text = decision.ToString() + decision.Reason;
+        Assert.DoesNotContain("s3cret-pw", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("alice", text, StringComparison.Ordinal);
+        Assert.Contains("http://gpu-box:8000/v1", text, StringComparison.Ordinal);
+        Assert.Equal(decision.IsRemote ? endpoint : null, decision.RemoteEndpoint);
+    }
+
     [Fact]
     public void Resolve_LocalFirstWithAFolder_RunsTheFolderWithoutResolving()
     {
