@@ -128,7 +128,21 @@ internal sealed class ToolCallingPlan
     /// Checks parsed arguments against the tool's whole schema when the grammar relaxed part of it; guidance enforced
     /// the rest, so tools without relaxations are not checked again.
     /// </summary>
-    /// <returns>The violations, or empty.</returns>
-    internal IReadOnlyList<string> CheckArguments(string toolName, JsonElement arguments) =>
-        _checked.TryGetValue(toolName, out var tool) ? JsonSchemaValidator.Validate(tool.Parameters, arguments) : [];
+    /// <returns>The violations, or empty; a schema too complex to check gives one violation that says so.</returns>
+    internal IReadOnlyList<string> CheckArguments(string toolName, JsonElement arguments)
+    {
+        if (!_checked.TryGetValue(toolName, out var tool))
+        {
+            return [];
+        }
+
+        try
+        {
+            return JsonSchemaValidator.Validate(tool.Parameters, arguments);
+        }
+        catch (ArgumentException ex)
+        {
+            return [$"/: the arguments could not be checked: {ex.Message}"];
+        }
+    }
 }

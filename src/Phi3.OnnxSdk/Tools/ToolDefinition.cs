@@ -46,7 +46,7 @@ internal sealed record ToolDefinition(string Name, string Description, JsonObjec
     /// <summary>Converts one function declaration, checking its name and schema.</summary>
     /// <param name="function">The function.</param>
     /// <returns>The definition.</returns>
-    /// <exception cref="Phi3ToolSchemaException">The name is empty, or the schema is not an object schema.</exception>
+    /// <exception cref="Phi3ToolSchemaException">The name is empty, or the schema is not an object schema, too deep to read, or applies itself to the same value (a <c>$ref</c> cycle).</exception>
     public static ToolDefinition From(AIFunctionDeclaration function)
     {
         ArgumentNullException.ThrowIfNull(function);
@@ -73,7 +73,16 @@ internal sealed record ToolDefinition(string Name, string Description, JsonObjec
                 $"Tool '{toolName}' has a parameter schema that is a JSON {schema.ValueKind}, not a JSON Schema object: pass an object schema such as {{\"type\":\"object\",\"properties\":{{...}}}}.", null);
         }
 
-        var copy = (JsonObject)JsonNode.Parse(schema.GetRawText())!;
+        JsonObject copy;
+        try
+        {
+            copy = (JsonObject)JsonNode.Parse(schema.GetRawText())!;
+        }
+        catch (JsonException ex)
+        {
+            throw new Phi3ToolSchemaException(toolName, $"Tool '{toolName}' has a parameter schema that cannot be read: {ex.Message}", ex);
+        }
+
         if (copy["type"] is JsonNode type)
         {
             bool isObject = type.GetValueKind() switch
@@ -98,6 +107,12 @@ internal sealed record ToolDefinition(string Name, string Description, JsonObjec
         if (copy["required"] is JsonNode required && required.GetValueKind() != JsonValueKind.Array)
         {
             throw new Phi3ToolSchemaException(toolName, $"Tool '{toolName}' has a parameter schema whose \"required\" is not a JSON array of property names.", null);
+        }
+
+        if (SchemaCycleFinder.Find(copy) is { } cycle)
+        {
+            throw new Phi3ToolSchemaException(toolName,
+                $"Tool '{toolName}' has a parameter schema that refers to itself at '{cycle}' without stepping into a property or item, so no arguments can be checked against it: break the $ref/allOf cycle.", null);
         }
 
         return copy;

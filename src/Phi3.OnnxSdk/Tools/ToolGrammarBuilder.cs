@@ -114,7 +114,7 @@ internal static class ToolGrammarBuilder
     /// When not <see langword="null"/>, keywords guidance cannot enforce are relaxed (<see cref="SchemaRelaxer"/>) and
     /// listed here: the schema for the grammar. When <see langword="null"/>, the schema is kept whole: the one shown to the model.
     /// </param>
-    /// <exception cref="Phi3ToolSchemaException">The response-format schema is not a JSON object.</exception>
+    /// <exception cref="Phi3ToolSchemaException">The response-format schema is not a JSON object, or applies itself to the same value (a <c>$ref</c> cycle).</exception>
     public static JsonObject? BuildResponseSchema(ChatResponseFormat? responseFormat, ICollection<SchemaRelaxation>? relaxations = null)
     {
         if (responseFormat is not ChatResponseFormatJson json)
@@ -135,6 +135,12 @@ internal static class ToolGrammarBuilder
         {
             throw new Phi3ToolSchemaException(null,
                 $"The JSON response-format schema{(json.SchemaName is null ? string.Empty : $" '{json.SchemaName}'")} is a JSON {element.ValueKind}, not a JSON Schema object.", null);
+        }
+
+        if (SchemaCycleFinder.Find(schema) is { } cycle)
+        {
+            throw new Phi3ToolSchemaException(null,
+                $"The JSON response-format schema{(json.SchemaName is null ? string.Empty : $" '{json.SchemaName}'")} refers to itself at '{cycle}' without stepping into a property or item, so no answer can be checked against it: break the $ref/allOf cycle.", null);
         }
 
         schema.Remove("$schema");
