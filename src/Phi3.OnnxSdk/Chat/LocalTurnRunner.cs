@@ -103,6 +103,6 @@ internal sealed class LocalTurnRunner
             }
         }
 
-        writer.TryWrite(new GenerationEvent(tail, finish, prompt.Length, generated, toolCalls.Count > 0 ? toolCalls : null, [.. ids], incomplete));
+        writer.TryWrite(new GenerationEvent(tail, finish, prompt.Length, generated, toolCalls.Count > 0 ? toolCalls : null, [.. ids], incomplete, calls?.InvalidCalls));
     }
 }

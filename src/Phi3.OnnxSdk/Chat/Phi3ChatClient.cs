@@ -243,7 +243,9 @@ public sealed class Phi3ChatClient : IChatClient
     /// level); to serve several models, register one client per model (for example keyed clients). FrequencyPenalty and
     /// PresencePenalty are ignored too (onnxruntime-genai has no such penalties; see <see cref="Phi3ChatOptionKeys.RepetitionPenalty"/>).
     /// A tool call cut off by the token limit or a stop sequence is left out of the text and reported under
-    /// <see cref="Phi3ChatResponseKeys.IncompleteToolCall"/>.
+    /// <see cref="Phi3ChatResponseKeys.IncompleteToolCall"/>; a call whose arguments break its tool's schema is, by
+    /// default, left out and reported under <see cref="Phi3ChatResponseKeys.InvalidToolCalls"/>
+    /// (<see cref="Phi3ChatClientOptions.InvalidToolCalls"/>).
     /// </para>
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
@@ -256,7 +258,7 @@ public sealed class Phi3ChatClient : IChatClient
         ArgumentNullException.ThrowIfNull(messages);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 
-        var tools = Tools.ToolCallingPlan.Create(options);
+        var tools = Tools.ToolCallingPlan.Create(options, invalidCalls: _options.InvalidToolCalls ?? Phi3InvalidToolCalls.Drop);
         int[] prompt;
         GenerationSettings settings;
         IReadOnlyList<(string Tool, Tools.ToolSchemaFallback Fallback, string Error)> fallbacks;
@@ -527,7 +529,12 @@ public sealed class Phi3ChatClient : IChatClient
 
         if (item.IncompleteCall is { } incomplete)
         {
-            update.AdditionalProperties = new() { [Phi3ChatResponseKeys.IncompleteToolCall] = incomplete };
+            (update.AdditionalProperties ??= [])[Phi3ChatResponseKeys.IncompleteToolCall] = incomplete;
+        }
+
+        if (item.InvalidCalls is { } invalid)
+        {
+            (update.AdditionalProperties ??= [])[Phi3ChatResponseKeys.InvalidToolCalls] = invalid;
         }
 
         if (item.IsFinal)

@@ -14,4 +14,13 @@ public static class Phi3ChatResponseKeys
     /// Raise the limit, or lower what the call may hold, and send the request again.
     /// </summary>
     public const string IncompleteToolCall = "phi3.incomplete_tool_call";
+
+    /// <summary>
+    /// Set when the answer held tool calls whose arguments break the tool's parameter schema and
+    /// <see cref="Phi3ChatClientOptions.InvalidToolCalls"/> is <see cref="Phi3InvalidToolCalls.Drop"/> (the default):
+    /// the value is a <see cref="string"/> with one line per dropped call, its JSON
+    /// (<c>{"name":...,"arguments":{...}}</c>), a colon and its violations. Those calls are not in the answer's contents,
+    /// so <c>FunctionInvokingChatClient</c> never invokes them; the valid calls of the same answer are kept.
+    /// </summary>
+    public const string InvalidToolCalls = "phi3.invalid_tool_calls";
 }

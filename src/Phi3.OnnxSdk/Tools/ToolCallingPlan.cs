@@ -11,11 +11,13 @@ namespace Phi3.OnnxSdk.Tools;
 internal sealed class ToolCallingPlan
 {
     private readonly ChatOptions? _options;
+    private readonly Phi3InvalidToolCalls _invalidCalls;
     private readonly Dictionary<string, ToolDefinition> _checked;
 
-    private ToolCallingPlan(ChatOptions? options, IReadOnlyList<ToolDefinition> tools, IReadOnlyList<ToolDefinition> callable, ChatToolMode mode, int maxParallelCalls, ToolGuidance? guidance, string? systemAddition, IReadOnlyList<SchemaRelaxation> relaxations)
+    private ToolCallingPlan(ChatOptions? options, Phi3InvalidToolCalls invalidCalls, IReadOnlyList<ToolDefinition> tools, IReadOnlyList<ToolDefinition> callable, ChatToolMode mode, int maxParallelCalls, ToolGuidance? guidance, string? systemAddition, IReadOnlyList<SchemaRelaxation> relaxations)
     {
         _options = options;
+        _invalidCalls = invalidCalls;
         Tools = tools;
         Callable = callable;
         Mode = mode;
@@ -63,11 +65,12 @@ internal sealed class ToolCallingPlan
     /// <param name="options">The request options; <see langword="null"/> means none.</param>
     /// <param name="maxParallelCalls">The most calls per answer when <see cref="ChatOptions.AllowMultipleToolCalls"/> allows several.</param>
     /// <param name="fallbacks">Tools whose schema guidance cannot compile whole, by name, and how far each is relaxed.</param>
+    /// <param name="invalidCalls">What the stream parser does with a call whose arguments break its tool's schema.</param>
     /// <returns>The plan.</returns>
     /// <exception cref="NotSupportedException">A tool is not a function.</exception>
     /// <exception cref="Phi3ToolSchemaException">A tool or response-format schema is not an object schema, or two tools share a name (the message names it).</exception>
     /// <exception cref="ArgumentException">The tool mode requires a tool that is not offered.</exception>
-    public static ToolCallingPlan Create(ChatOptions? options, int maxParallelCalls = ToolCallFormat.DefaultMaxParallelCalls, IReadOnlyDictionary<string, ToolSchemaFallback>? fallbacks = null)
+    public static ToolCallingPlan Create(ChatOptions? options, int maxParallelCalls = ToolCallFormat.DefaultMaxParallelCalls, IReadOnlyDictionary<string, ToolSchemaFallback>? fallbacks = null, Phi3InvalidToolCalls invalidCalls = Phi3InvalidToolCalls.Drop)
     {
         var tools = options?.Tools is { Count: > 0 } list ? ToolDefinition.FromTools(list) : [];
         if (fallbacks is { Count: > 0 })
@@ -101,18 +104,18 @@ internal sealed class ToolCallingPlan
             relaxations.AddRange(formatRelaxations);
         }
 
-        return new ToolCallingPlan(options, tools, callable, mode, max, guidance, parts.Count == 0 ? null : string.Join("\n\n", parts), relaxations);
+        return new ToolCallingPlan(options, invalidCalls, tools, callable, mode, max, guidance, parts.Count == 0 ? null : string.Join("\n\n", parts), relaxations);
     }
 
     /// <summary>The same request with the given tools' schemas relaxed further (see <see cref="ToolGuidanceValidator"/>).</summary>
     public ToolCallingPlan WithFallbacks(IReadOnlyDictionary<string, ToolSchemaFallback> fallbacks) =>
-        Create(_options, MaxParallelCalls, fallbacks);
+        Create(_options, MaxParallelCalls, fallbacks, _invalidCalls);
 
     /// <summary>Rewrites the history for the prompt: tool content as text, instructions in the system prompt.</summary>
     public List<ChatMessage> PrepareMessages(IEnumerable<ChatMessage> messages) => ToolHistoryRenderer.Rewrite(messages, SystemAddition);
 
     /// <summary>Creates the parser that separates streamed text from calls (calls only when <see cref="AllowsCalls"/>).</summary>
-    public ToolCallStreamParser CreateStreamParser() => new(CallableNames, CheckArguments);
+    public ToolCallStreamParser CreateStreamParser() => new(CallableNames, CheckArguments, _invalidCalls);
 
     /// <summary>Reads a complete answer: calls when it is a call turn naming callable tools, else text.</summary>
     /// <param name="text">The generated text.</param>
