@@ -55,6 +55,9 @@ internal sealed class ToolCallingPlan
     /// <summary>Gets the schema keywords of the callable tools and the response format that the grammar does not enforce.</summary>
     public IReadOnlyList<SchemaRelaxation> Relaxations { get; }
 
+    /// <summary>Gets the tools left out of the request (name, why): a schema that cannot be used, or a name an earlier tool has.</summary>
+    public IReadOnlyList<(string Tool, string Reason)> Skipped { get; private init; } = [];
+
     /// <summary>Gets the request's response format.</summary>
     public ChatResponseFormat? ResponseFormat { get; }
 
@@ -68,17 +71,30 @@ internal sealed class ToolCallingPlan
     /// <param name="invalidCalls">What the stream parser does with a call whose arguments break its tool's schema.</param>
     /// <returns>The plan.</returns>
     /// <exception cref="NotSupportedException">A tool is not a function.</exception>
-    /// <exception cref="Phi3ToolSchemaException">A tool or response-format schema is not an object schema, or two tools share a name (the message names it).</exception>
-    /// <exception cref="ArgumentException">The tool mode requires a tool that is not offered.</exception>
+    /// <exception cref="Phi3ToolSchemaException">
+    /// The response-format schema cannot be used, or the tool <see cref="ChatToolMode.RequireSpecific"/> names has a schema
+    /// that cannot be used or a name another tool has (the message names it). Other unusable tools are left out (<see cref="Skipped"/>).
+    /// </exception>
+    /// <exception cref="ArgumentException">The tool mode requires a tool that is not offered, or a call while no tool can be used.</exception>
     public static ToolCallingPlan Create(ChatOptions? options, int maxParallelCalls = ToolCallFormat.DefaultMaxParallelCalls, IReadOnlyDictionary<string, ToolSchemaFallback>? fallbacks = null, Phi3InvalidToolCalls invalidCalls = Phi3InvalidToolCalls.Drop)
     {
-        var tools = options?.Tools is { Count: > 0 } list ? ToolDefinition.FromTools(list) : [];
+        var mode = options?.ToolMode ?? ChatToolMode.Auto;
+        var skipped = new List<(string Tool, string Reason)>();
+        var tools = options?.Tools is { Count: > 0 } list
+            ? ToolDefinition.FromTools(list, (mode as RequiredChatToolMode)?.RequiredFunctionName, skipped)
+            : [];
+        if (tools.Count == 0 && skipped.Count > 0 && mode is RequiredChatToolMode)
+        {
+            throw new ArgumentException(
+                $"ToolMode requires a tool call, but no tool of the request can be used: {string.Join("; ", skipped.Select(s => s.Reason))}",
+                nameof(options));
+        }
+
         if (fallbacks is { Count: > 0 })
         {
             tools = [.. tools.Select(t => fallbacks.TryGetValue(t.Name, out var fallback) ? t with { Fallback = fallback } : t)];
         }
 
-        var mode = options?.ToolMode ?? ChatToolMode.Auto;
         int max = options?.AllowMultipleToolCalls == false ? 1 : maxParallelCalls;
         var responseFormat = options?.ResponseFormat;
         var guidance = ToolGrammarBuilder.Build(tools, mode, responseFormat, max);
@@ -104,7 +120,10 @@ internal sealed class ToolCallingPlan
             relaxations.AddRange(formatRelaxations);
         }
 
-        return new ToolCallingPlan(options, invalidCalls, tools, callable, mode, max, guidance, parts.Count == 0 ? null : string.Join("\n\n", parts), relaxations);
+        return new ToolCallingPlan(options, invalidCalls, tools, callable, mode, max, guidance, parts.Count == 0 ? null : string.Join("\n\n", parts), relaxations)
+        {
+            Skipped = skipped,
+        };
     }
 
     /// <summary>The same request with the given tools' schemas relaxed further (see <see cref="ToolGuidanceValidator"/>).</summary>

@@ -224,12 +224,48 @@ public sealed class Phi3ChatClientToolTests : IDisposable
     private static List<FunctionCallContent> CallsOf(ChatResponse response) => response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().ToList();
 
     [Fact]
-    public async Task GetResponseAsync_ToolSchemaNotAnObject_ThrowsNamingTheTool()
+    public async Task GetResponseAsync_UnusableToolsBesideAGoodOne_SkippedWithOneWarningEach()
+    {
+        var logger = new Hub.CapturingLogger();
+        using var client = new Phi3ChatClient(TestModelCache.GetOrBuild("tiny"), new Phi3ChatClientOptions { Logger = logger });
+        var scalar = TestTools.Declare("scalar_tool", "Broken.", """{"type":"string"}""");
+        var never = AIFunctionFactory.CreateDeclaration("never_tool", "Broken.", JsonDocument.Parse("false").RootElement.Clone());
+        var loop = TestTools.Declare("loop_tool", "Broken.", """{"type":"object","allOf":[{"$ref":"#"}]}""");
+        var options = new ChatOptions { Tools = [scalar, never, loop, TestTools.Add, TestTools.Add], ToolMode = ChatToolMode.RequireAny, MaxOutputTokens = 80 };
+
+        for (int i = 0; i < 2; i++)
+        {
+            var response = await client.GetResponseAsync("Hi", options);
+            Assert.All(CallsOf(response), call => Assert.Equal("add", call.Name));
+        }
+
+        var warnings = logger.Messages.Where(m => m.StartsWith("Warning: Tool '", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, warnings.Count);
+        Assert.Single(warnings, m => m.Contains("'scalar_tool' is left out", StringComparison.Ordinal) && m.Contains("\"type\" must be \"object\"", StringComparison.Ordinal));
+        Assert.Single(warnings, m => m.Contains("'never_tool' is left out", StringComparison.Ordinal) && m.Contains("schema false", StringComparison.Ordinal));
+        Assert.Single(warnings, m => m.Contains("'loop_tool' is left out", StringComparison.Ordinal) && m.Contains("refers to itself", StringComparison.Ordinal));
+        Assert.Single(warnings, m => m.Contains("'add' is left out", StringComparison.Ordinal) && m.Contains("the first tool of that name is offered", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_RequiredToolUnusable_ThrowsNamingTheTool()
+    {
+        var bad = TestTools.Declare("scalar_tool", "Broken.", """{"type":"string"}""");
+        var options = new ChatOptions { Tools = [bad, TestTools.Add], ToolMode = ChatToolMode.RequireSpecific("scalar_tool") };
+
+        var ex = await Assert.ThrowsAsync<Phi3ToolSchemaException>(() => _client.GetResponseAsync("Hi", options));
+
+        Assert.Contains("'scalar_tool'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_RequireAnyWithOnlyUnusableTools_ThrowsArgumentException()
     {
         var bad = TestTools.Declare("scalar_tool", "Broken.", """{"type":"string"}""");
 
-        var ex = await Assert.ThrowsAsync<Phi3ToolSchemaException>(() => _client.GetResponseAsync("Hi", new ChatOptions { Tools = [bad] }));
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => _client.GetResponseAsync("Hi", new ChatOptions { Tools = [bad], ToolMode = ChatToolMode.RequireAny }));
 
+        Assert.Contains("no tool of the request can be used", ex.Message, StringComparison.Ordinal);
         Assert.Contains("'scalar_tool'", ex.Message, StringComparison.Ordinal);
     }
 
