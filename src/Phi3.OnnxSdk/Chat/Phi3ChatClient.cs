@@ -537,6 +537,11 @@ public sealed class Phi3ChatClient : IChatClient
             (update.AdditionalProperties ??= [])[Phi3ChatResponseKeys.InvalidToolCalls] = invalid;
         }
 
+        if (item.FormatViolations is { } violations)
+        {
+            (update.AdditionalProperties ??= [])[Phi3ChatResponseKeys.ResponseFormatViolations] = violations;
+        }
+
         if (item.IsFinal)
         {
             update.FinishReason = item.FinishReason;

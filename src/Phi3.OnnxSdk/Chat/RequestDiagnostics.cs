@@ -53,7 +53,15 @@ internal sealed class RequestDiagnostics
         {
             if (_logger.IsEnabled(LogLevel.Warning) && First($"fallback:{tool}:{fallback}"))
             {
-                Phi3ChatClientLog.ToolSchemaRelaxed(_logger, tool, fallback == ToolSchemaFallback.AnyObject ? "any JSON object" : "the schema without its patterns", error);
+                string enforced = fallback == ToolSchemaFallback.AnyObject ? "any JSON object" : "the schema without its patterns";
+                if (tool == ToolGuidanceValidator.ResponseFormatKey)
+                {
+                    Phi3ChatClientLog.ResponseFormatRelaxed(_logger, enforced, error);
+                }
+                else
+                {
+                    Phi3ChatClientLog.ToolSchemaRelaxed(_logger, tool, enforced, error);
+                }
             }
         }
 

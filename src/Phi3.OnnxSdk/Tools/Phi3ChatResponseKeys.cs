@@ -23,4 +23,13 @@ public static class Phi3ChatResponseKeys
     /// so <c>FunctionInvokingChatClient</c> never invokes them; the valid calls of the same answer are kept.
     /// </summary>
     public const string InvalidToolCalls = "phi3.invalid_tool_calls";
+
+    /// <summary>
+    /// Set when a JSON answer breaks the response format's schema (<see cref="Microsoft.Extensions.AI.ChatResponseFormat.ForJsonSchema(System.Text.Json.JsonElement, string?, string?)"/>)
+    /// in a keyword the grammar could not enforce (a <c>format</c>, <c>not</c>, a schema guidance could not compile;
+    /// see docs/tool-calling.md): the value is a <see cref="string"/> with one violation per line, e.g.
+    /// <c>/url: does not satisfy "format":"uri"</c>. The answer's text is returned unchanged; a turn cut off by the token
+    /// limit is not checked (its JSON is unfinished).
+    /// </summary>
+    public const string ResponseFormatViolations = "phi3.response_format_violations";
 }

@@ -58,6 +58,9 @@ internal sealed class ToolCallingPlan
     /// <summary>Gets the tools left out of the request (name, why): a schema that cannot be used, or a name an earlier tool has.</summary>
     public IReadOnlyList<(string Tool, string Reason)> Skipped { get; private init; } = [];
 
+    /// <summary>Gets how much of the response-format schema the grammar enforces.</summary>
+    public ToolSchemaFallback ResponseFallback { get; private init; }
+
     /// <summary>Gets the request's response format.</summary>
     public ChatResponseFormat? ResponseFormat { get; }
 
@@ -69,6 +72,7 @@ internal sealed class ToolCallingPlan
     /// <param name="maxParallelCalls">The most calls per answer when <see cref="ChatOptions.AllowMultipleToolCalls"/> allows several.</param>
     /// <param name="fallbacks">Tools whose schema guidance cannot compile whole, by name, and how far each is relaxed.</param>
     /// <param name="invalidCalls">What the stream parser does with a call whose arguments break its tool's schema.</param>
+    /// <param name="responseFallback">How much of the response-format schema the grammar enforces.</param>
     /// <returns>The plan.</returns>
     /// <exception cref="NotSupportedException">A tool is not a function.</exception>
     /// <exception cref="Phi3ToolSchemaException">
@@ -76,7 +80,7 @@ internal sealed class ToolCallingPlan
     /// that cannot be used or a name another tool has (the message names it). Other unusable tools are left out (<see cref="Skipped"/>).
     /// </exception>
     /// <exception cref="ArgumentException">The tool mode requires a tool that is not offered, or a call while no tool can be used.</exception>
-    public static ToolCallingPlan Create(ChatOptions? options, int maxParallelCalls = ToolCallFormat.DefaultMaxParallelCalls, IReadOnlyDictionary<string, ToolSchemaFallback>? fallbacks = null, Phi3InvalidToolCalls invalidCalls = Phi3InvalidToolCalls.Drop)
+    public static ToolCallingPlan Create(ChatOptions? options, int maxParallelCalls = ToolCallFormat.DefaultMaxParallelCalls, IReadOnlyDictionary<string, ToolSchemaFallback>? fallbacks = null, Phi3InvalidToolCalls invalidCalls = Phi3InvalidToolCalls.Drop, ToolSchemaFallback responseFallback = ToolSchemaFallback.Full)
     {
         var mode = options?.ToolMode ?? ChatToolMode.Auto;
         var skipped = new List<(string Tool, string Reason)>();
@@ -97,7 +101,7 @@ internal sealed class ToolCallingPlan
 
         int max = options?.AllowMultipleToolCalls == false ? 1 : maxParallelCalls;
         var responseFormat = options?.ResponseFormat;
-        var guidance = ToolGrammarBuilder.Build(tools, mode, responseFormat, max);
+        var guidance = ToolGrammarBuilder.Build(tools, mode, responseFormat, max, responseFallback);
         var callable = tools.Count == 0 || mode is NoneChatToolMode ? [] : ToolGrammarBuilder.SelectCallable(tools, mode);
 
         var relaxations = new List<SchemaRelaxation>();
@@ -115,7 +119,7 @@ internal sealed class ToolCallingPlan
         if (mode is not RequiredChatToolMode && ToolGrammarBuilder.BuildResponseSchema(responseFormat) is { } shown)
         {
             var formatRelaxations = new List<SchemaRelaxation>();
-            ToolGrammarBuilder.BuildResponseSchema(responseFormat, formatRelaxations);
+            ToolGrammarBuilder.BuildResponseSchema(responseFormat, formatRelaxations, responseFallback);
             parts.Add(ToolPromptRenderer.RenderResponseFormatInstructions(shown, formatRelaxations));
             relaxations.AddRange(formatRelaxations);
         }
@@ -123,18 +127,23 @@ internal sealed class ToolCallingPlan
         return new ToolCallingPlan(options, invalidCalls, tools, callable, mode, max, guidance, parts.Count == 0 ? null : string.Join("\n\n", parts), relaxations)
         {
             Skipped = skipped,
+            ResponseFallback = responseFallback,
         };
     }
 
     /// <summary>The same request with the given tools' schemas relaxed further (see <see cref="ToolGuidanceValidator"/>).</summary>
-    public ToolCallingPlan WithFallbacks(IReadOnlyDictionary<string, ToolSchemaFallback> fallbacks) =>
-        Create(_options, MaxParallelCalls, fallbacks, _invalidCalls);
+    public ToolCallingPlan WithFallbacks(IReadOnlyDictionary<string, ToolSchemaFallback> fallbacks, ToolSchemaFallback? responseFallback = null) =>
+        Create(_options, MaxParallelCalls, fallbacks, _invalidCalls, responseFallback ?? ResponseFallback);
 
     /// <summary>Rewrites the history for the prompt: tool content as text, instructions in the system prompt.</summary>
     public List<ChatMessage> PrepareMessages(IEnumerable<ChatMessage> messages) => ToolHistoryRenderer.Rewrite(messages, SystemAddition);
 
     /// <summary>Creates the parser that separates streamed text from calls (calls only when <see cref="AllowsCalls"/>).</summary>
     public ToolCallStreamParser CreateStreamParser() => new(CallableNames, CheckArguments, _invalidCalls);
+
+    /// <summary>Creates the check of a JSON answer against the whole response-format schema, or <see langword="null"/> when the grammar enforces all of it.</summary>
+    public ResponseFormatCheck? CreateResponseFormatCheck() =>
+        ResponseFormatCheck.Create(ResponseFormat, ResponseFallback != ToolSchemaFallback.Full || Relaxations.Any(r => r.Owner is null));
 
     /// <summary>Reads a complete answer: calls when it is a call turn naming callable tools, else text.</summary>
     /// <param name="text">The generated text.</param>

@@ -19,11 +19,12 @@ internal static class ToolGrammarBuilder
     /// <param name="maxParallelCalls">The most calls one answer may hold (1 or more).</param>
     /// <returns>The guidance, or <see langword="null"/> when the answer is unconstrained plain text.</returns>
     /// <exception cref="ArgumentException"><paramref name="mode"/> requires a tool that is not in <paramref name="tools"/>, or requires a call but there are no tools.</exception>
-    public static ToolGuidance? Build(IReadOnlyList<ToolDefinition> tools, ChatToolMode? mode, ChatResponseFormat? responseFormat, int maxParallelCalls = ToolCallFormat.DefaultMaxParallelCalls)
+    /// <param name="responseFallback">How much of the response-format schema the grammar enforces.</param>
+    public static ToolGuidance? Build(IReadOnlyList<ToolDefinition> tools, ChatToolMode? mode, ChatResponseFormat? responseFormat, int maxParallelCalls = ToolCallFormat.DefaultMaxParallelCalls, ToolSchemaFallback responseFallback = ToolSchemaFallback.Full)
     {
         ArgumentNullException.ThrowIfNull(tools);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxParallelCalls, 1);
-        var answerSchema = BuildResponseSchema(responseFormat, new List<SchemaRelaxation>());
+        var answerSchema = BuildResponseSchema(responseFormat, new List<SchemaRelaxation>(), responseFallback);
         if (tools.Count == 0 || mode is NoneChatToolMode)
         {
             if (mode is RequiredChatToolMode)
@@ -114,8 +115,13 @@ internal static class ToolGrammarBuilder
     /// When not <see langword="null"/>, keywords guidance cannot enforce are relaxed (<see cref="SchemaRelaxer"/>) and
     /// listed here: the schema for the grammar. When <see langword="null"/>, the schema is kept whole: the one shown to the model.
     /// </param>
+    /// <param name="fallback">
+    /// With <paramref name="relaxations"/>, how much of the schema the grammar enforces (<see cref="ToolGuidanceValidator"/>
+    /// lowers it for a schema guidance cannot compile): <see cref="ToolSchemaFallback.AnyObject"/> is any JSON object
+    /// (any JSON value when the schema is not an object schema).
+    /// </param>
     /// <exception cref="Phi3ToolSchemaException">The response-format schema is not a JSON object, or applies itself to the same value (a <c>$ref</c> cycle).</exception>
-    public static JsonObject? BuildResponseSchema(ChatResponseFormat? responseFormat, ICollection<SchemaRelaxation>? relaxations = null)
+    public static JsonObject? BuildResponseSchema(ChatResponseFormat? responseFormat, ICollection<SchemaRelaxation>? relaxations = null, ToolSchemaFallback fallback = ToolSchemaFallback.Full)
     {
         if (responseFormat is not ChatResponseFormatJson json)
         {
@@ -144,9 +150,15 @@ internal static class ToolGrammarBuilder
         }
 
         schema.Remove("$schema");
-        if (relaxations is not null)
+        if (relaxations is not null && fallback == ToolSchemaFallback.AnyObject)
         {
-            schema = SchemaRelaxer.Relax(schema, null, withoutPatterns: false, relaxations);
+            relaxations.Add(new SchemaRelaxation(null, string.Empty, SchemaRelaxation.WholeSchema, schema.ToJsonString()));
+            bool isObject = schema["type"] is not { } type || type.ToJsonString() == "\"object\"";
+            schema = isObject ? new JsonObject { ["type"] = "object" } : new JsonObject();
+        }
+        else if (relaxations is not null)
+        {
+            schema = SchemaRelaxer.Relax(schema, null, withoutPatterns: fallback == ToolSchemaFallback.WithoutPatterns, relaxations);
         }
 
         CloseObjects(schema);
