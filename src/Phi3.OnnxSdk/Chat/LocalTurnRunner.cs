@@ -98,7 +98,8 @@ internal sealed class LocalTurnRunner
         string? incomplete = null;
         if (calls is not null)
         {
-            tail = calls.Append(tail) + calls.Complete(finish == ChatFinishReason.Length, out toolCalls, out incomplete);
+            // A stop sequence cuts a turn as the limit does: a held start of the call marker is dropped, not shown.
+            tail = calls.Append(tail) + calls.Complete(finish == ChatFinishReason.Length || matcher.Stopped, out toolCalls, out incomplete);
             if (toolCalls.Count > 0)
             {
                 finish = ChatFinishReason.ToolCalls;

@@ -79,11 +79,11 @@ internal sealed class ToolCallStreamParser
     }
 
     /// <summary>Ends the turn.</summary>
-    /// <param name="cutOff">Whether generation stopped at the token limit rather than at an end token.</param>
+    /// <param name="cutOff">Whether generation stopped at the token limit or a stop sequence rather than at an end token.</param>
     /// <param name="calls">The parsed calls, when the turn was a complete call turn; otherwise empty.</param>
     /// <param name="dropped">
     /// A call the turn started but did not finish (cut off by the token limit or a stop sequence), or, when
-    /// <paramref name="cutOff"/>, the start of the call marker it was writing; <see langword="null"/> when none.
+    /// <paramref name="cutOff"/>, the start of the call marker it was writing (<c>&lt;tool_c</c>); <see langword="null"/> when none.
     /// </param>
     /// <returns>Text still held back, to show; never call markup.</returns>
     public string Complete(bool cutOff, out IReadOnlyList<FunctionCallContent> calls, out string? dropped)

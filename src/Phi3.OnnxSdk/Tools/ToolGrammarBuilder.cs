@@ -48,9 +48,10 @@ internal static class ToolGrammarBuilder
             grammar.Append("start: answer | calls\n");
             if (answerSchema is null)
             {
-                // Any non-empty text that does not start (after whitespace) with the call marker.
+                // Any non-empty text that holds the call marker nowhere: a call is a turn of its own, so a marker after
+                // some text would reach the user as markup (the parser reads calls only at the start of a turn).
                 grammar.Append("answer: TEXT\n");
-                grammar.Append("TEXT: /(?s:.+)/ & ~/(?s:\\s*").Append(ToolCallFormat.CallMarker).Append(".*)/\n");
+                grammar.Append("TEXT: /(?s:.+)/ & ~/(?s:.*").Append(ToolCallFormat.CallMarker).Append(".*)/\n");
             }
             else
             {

@@ -203,6 +203,20 @@ public sealed class Phi3ChatClientToolTests : IDisposable
     }
 
     [Fact]
+    public async Task GetResponseAsync_StopSequenceInsideTheCallMarker_PartialMarkerDroppedAndReported()
+    {
+        // RequireAny makes the answer start with "<tool_call>"; the stop sequence cuts it after "<t".
+        var options = new ChatOptions { Tools = [TestTools.Add], ToolMode = ChatToolMode.RequireAny, StopSequences = ["ool_c"], MaxOutputTokens = 40 };
+
+        var response = await _client.GetResponseAsync("Add 2 and 3.", options);
+
+        Assert.Equal(ChatFinishReason.Stop, response.FinishReason);
+        Assert.Empty(response.Text);
+        Assert.Empty(CallsOf(response));
+        Assert.Equal("<t", response.AdditionalProperties?[Phi3ChatResponseKeys.IncompleteToolCall]);
+    }
+
+    [Fact]
     public async Task GetResponseAsync_RelaxedSchemaKeywords_EachLoggedOnceAtDebugLevel()
     {
         var logger = new Hub.CapturingLogger();
