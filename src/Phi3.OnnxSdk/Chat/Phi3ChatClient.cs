@@ -38,8 +38,9 @@ namespace Phi3.OnnxSdk;
 /// conversation's cache is always kept.
 /// </para>
 /// <para>
-/// Every character of every message reaches the model: NUL and U+2581 are encoded as their byte tokens, and text with an
-/// unpaired UTF-16 surrogate is refused with <see cref="ArgumentException"/>. Every <see cref="ChatOptions.Seed"/> is a
+/// Every character of every message reaches the model, except whitespace at the start of a message, which the Phi-3
+/// format drops as the model's chat template and tokenizer do: NUL and U+2581 are encoded as their byte tokens, and text
+/// with an unpaired UTF-16 surrogate is refused with <see cref="ArgumentException"/>. Every <see cref="ChatOptions.Seed"/> is a
 /// reproducible seed (same seed, same settings, same answer): 0 to <see cref="int.MaxValue"/> reach onnxruntime-genai
 /// unchanged, and any other value, negative ones included, is mapped onto that range by a fixed function. Requests that
 /// onnxruntime-genai would refuse only while the answer streams (a top-k above the vocabulary, regex or Lark guidance that
