@@ -5,7 +5,7 @@ namespace Phi3.OnnxSdk.Tests.Faults;
 /// <summary>
 /// The test assembly's entry point, used only when the fault suite runs it as a child process
 /// (<c>dotnet exec Phi3.OnnxSdk.Tests.dll --child TYPE METHOD...</c>; the test host never calls it). It runs each named
-/// static method of TYPE in turn and, after each, forces a full garbage collection with finalizers, so that a native
+/// static method of TYPE in turn (its time goes to stderr) and, after each, forces a full garbage collection with finalizers, so that a native
 /// object left in a bad state by a failure crashes here, within the attack, rather than at a random later moment. It
 /// prints one status line per attack on stdout (<c>PASS name</c> or <c>FAIL name</c>, details on stderr) and exits 0
 /// when all passed, 1 when one failed; a native crash ends the process with its signal.
@@ -28,7 +28,9 @@ internal static class ChildEntryPoint
         {
             Console.Out.WriteLine($"{ChildResult.RunPrefix}{name}");
             Console.Out.Flush();
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             Exception? failure = Run(type, name);
+            Console.Error.WriteLine($"{name}: {clock.Elapsed.TotalSeconds:F2} s");
 
             // After the attack, failed or not: a finalizer that would crash on what it left behind runs now.
             ForceCollection();

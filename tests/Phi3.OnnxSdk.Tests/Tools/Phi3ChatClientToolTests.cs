@@ -1,14 +1,14 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
-using Phi3.OnnxSdk.SyntheticModels;
 using Phi3.OnnxSdk.Tools;
 
 namespace Phi3.OnnxSdk.Tests.Tools;
 
 /// <summary>Tool calling and structured output end to end through <see cref="Phi3ChatClient"/> on the synthetic model.</summary>
-[Collection(SyntheticModelGroup.Name)]
-public sealed class Phi3ChatClientToolTests : IDisposable
+/// <remarks>The tests share one loaded model (<see cref="TinyModelFixture"/>); each gets a fresh client over it, so no KV cache or log crosses tests.</remarks>
+[Collection(TinyModelGroup.Name)]
+public sealed class Phi3ChatClientToolTests(TinyModelFixture model) : IDisposable
 {
     private static readonly Dictionary<string, string> s_schemas = new()
     {
@@ -16,7 +16,7 @@ public sealed class Phi3ChatClientToolTests : IDisposable
         ["add"] = TestTools.AddSchema,
     };
 
-    private readonly Phi3ChatClient _client = new(TestModelCache.GetOrBuild("tiny"));
+    private readonly Phi3ChatClient _client = new(model.Model);
 
     public enum Mood
     {
@@ -220,7 +220,7 @@ public sealed class Phi3ChatClientToolTests : IDisposable
     public async Task GetResponseAsync_RelaxedSchemaKeywords_EachLoggedOnceAtDebugLevel()
     {
         var logger = new Hub.CapturingLogger();
-        using var client = new Phi3ChatClient(TestModelCache.GetOrBuild("tiny"), new Phi3ChatClientOptions { Logger = logger });
+        using var client = new Phi3ChatClient(model.Model, new Phi3ChatClientOptions { Logger = logger });
         var tool = AIFunctionFactory.Create(([Url] string address, [DeniedValues("x")] string code) => 0, "open_page");
 
         for (int i = 0; i < 3; i++)
@@ -241,7 +241,7 @@ public sealed class Phi3ChatClientToolTests : IDisposable
     public async Task GetResponseAsync_UnusableToolsBesideAGoodOne_SkippedWithOneWarningEach()
     {
         var logger = new Hub.CapturingLogger();
-        using var client = new Phi3ChatClient(TestModelCache.GetOrBuild("tiny"), new Phi3ChatClientOptions { Logger = logger });
+        using var client = new Phi3ChatClient(model.Model, new Phi3ChatClientOptions { Logger = logger });
         var scalar = TestTools.Declare("scalar_tool", "Broken.", """{"type":"string"}""");
         var never = AIFunctionFactory.CreateDeclaration("never_tool", "Broken.", JsonDocument.Parse("false").RootElement.Clone());
         var loop = TestTools.Declare("loop_tool", "Broken.", """{"type":"object","allOf":[{"$ref":"#"}]}""");
