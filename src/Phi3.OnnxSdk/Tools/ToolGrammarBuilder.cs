@@ -130,7 +130,7 @@ internal static class ToolGrammarBuilder
         }
 
         JsonObject schema;
-        if (json.Schema is not { } element || element.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
+        if (json.Schema is not { } element || element.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null or JsonValueKind.True)
         {
             schema = new JsonObject { ["type"] = "object" };
         }

@@ -202,6 +202,22 @@ public sealed class ToolGrammarBuilderTests(SyntheticModelFixture model)
     }
 
     [Fact]
+    public void BuildResponseSchema_TrueSchema_AnyJsonObject()
+    {
+        var built = ToolGrammarBuilder.BuildResponseSchema(ChatResponseFormat.ForJsonSchema(JsonDocument.Parse("true").RootElement))!;
+
+        Assert.Equal("object", built["type"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void BuildResponseSchema_FalseSchema_ThrowsNamingTheResponseFormat()
+    {
+        var ex = Assert.Throws<Phi3ToolSchemaException>(() => ToolGrammarBuilder.BuildResponseSchema(ChatResponseFormat.ForJsonSchema(JsonDocument.Parse("false").RootElement, "never")));
+
+        Assert.Contains("response-format schema 'never'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void BuildResponseSchema_NestedObjects_ClosedUnlessTheySayOtherwiseOrAreAllOfBranches()
     {
         const string schema = """
