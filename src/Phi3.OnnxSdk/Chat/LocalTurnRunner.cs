@@ -107,6 +107,6 @@ internal sealed class LocalTurnRunner
         }
 
         format?.Append(tail);
-        writer.TryWrite(new GenerationEvent(tail, finish, prompt.Length, generated, toolCalls.Count > 0 ? toolCalls : null, [.. ids], incomplete, calls?.InvalidCalls, format?.Complete(finish == ChatFinishReason.Length)));
+        writer.TryWrite(new GenerationEvent(tail, finish, prompt.Length, generated, toolCalls.Count > 0 ? toolCalls : null, [.. ids], incomplete, calls?.InvalidCalls, format?.Complete(finish == ChatFinishReason.Length || matcher.Stopped)));
     }
 }

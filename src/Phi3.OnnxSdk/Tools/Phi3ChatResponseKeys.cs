@@ -29,7 +29,7 @@ public static class Phi3ChatResponseKeys
     /// in a keyword the grammar could not enforce (a <c>format</c>, <c>not</c>, a schema guidance could not compile;
     /// see docs/tool-calling.md): the value is a <see cref="string"/> with one violation per line, e.g.
     /// <c>/url: does not satisfy "format":"uri"</c>. The answer's text is returned unchanged; a turn cut off by the token
-    /// limit is not checked (its JSON is unfinished).
+    /// limit or a stop sequence is not checked (its JSON is unfinished).
     /// </summary>
     public const string ResponseFormatViolations = "phi3.response_format_violations";
 }

@@ -27,7 +27,7 @@ internal sealed class ResponseFormatCheck
     public void Append(string text) => _answer.Append(text);
 
     /// <summary>Ends the turn: the violations, one per line, or <see langword="null"/> when the answer satisfies the schema, is empty (a call turn) or was cut off.</summary>
-    /// <param name="cutOff">Whether the turn ended at the token limit (the JSON is then unfinished and not checked).</param>
+    /// <param name="cutOff">Whether the turn ended at the token limit or a stop sequence (the JSON is then unfinished and not checked).</param>
     public string? Complete(bool cutOff)
     {
         string text = _answer.ToString();
