@@ -181,6 +181,22 @@ internal static class ChatOptionsMapper
         };
     }
 
+    /// <summary>The <see cref="ChatOptions"/> properties a request's settings, prompt, tools or response are made from (<see cref="ChatOptions.ModelId"/> only names what the response reports, see <see cref="Phi3ChatClient"/>).</summary>
+    public static readonly IReadOnlySet<string> MappedOptions = new HashSet<string>(StringComparer.Ordinal)
+    {
+        nameof(ChatOptions.MaxOutputTokens), nameof(ChatOptions.Temperature), nameof(ChatOptions.TopP), nameof(ChatOptions.TopK),
+        nameof(ChatOptions.Seed), nameof(ChatOptions.StopSequences), nameof(ChatOptions.ResponseFormat), nameof(ChatOptions.AdditionalProperties),
+        nameof(ChatOptions.Instructions), nameof(ChatOptions.Tools), nameof(ChatOptions.ToolMode), nameof(ChatOptions.AllowMultipleToolCalls),
+        nameof(ChatOptions.ModelId),
+    };
+
+    /// <summary>The <see cref="ChatOptions"/> properties the client ignores (each logged once when set, see <see cref="IgnoredOptions"/>).</summary>
+    public static readonly IReadOnlySet<string> IgnoredOptionNames = new HashSet<string>(StringComparer.Ordinal)
+    {
+        nameof(ChatOptions.FrequencyPenalty), nameof(ChatOptions.PresencePenalty), nameof(ChatOptions.ConversationId), nameof(ChatOptions.Reasoning),
+        nameof(ChatOptions.AllowBackgroundResponses), nameof(ChatOptions.ContinuationToken), nameof(ChatOptions.RawRepresentationFactory),
+    };
+
     /// <summary>
     /// The generic options of <paramref name="options"/> that onnxruntime-genai cannot honour and the client ignores, as
     /// Microsoft.Extensions.AI's own clients ignore options their service lacks: a request never fails only because
@@ -198,6 +214,31 @@ internal static class ChatOptionsMapper
         if (options?.PresencePenalty is { } presence && presence != 0)
         {
             yield return (nameof(ChatOptions.PresencePenalty), Penalty);
+        }
+
+        if (options?.ConversationId is not null)
+        {
+            yield return (nameof(ChatOptions.ConversationId), "the client keeps no conversation state to refer to: send the whole history with each request (the KV cache of a prefix it has seen is reused by itself)");
+        }
+
+        if (options?.Reasoning is not null)
+        {
+            yield return (nameof(ChatOptions.Reasoning), "Phi-3 has no reasoning mode, effort or budget");
+        }
+
+        if (options?.AllowBackgroundResponses == true)
+        {
+            yield return (nameof(ChatOptions.AllowBackgroundResponses), "every response runs to its end in the call that asked for it; no continuation token is handed out");
+        }
+
+        if (options?.ContinuationToken is not null)
+        {
+            yield return (nameof(ChatOptions.ContinuationToken), "the client hands out no continuation tokens (no background responses), so the request runs on its messages as a new one");
+        }
+
+        if (options?.RawRepresentationFactory is not null)
+        {
+            yield return (nameof(ChatOptions.RawRepresentationFactory), "onnxruntime-genai has no provider options object to create; pass its settings through AdditionalProperties (Phi3ChatOptionKeys)");
         }
     }
 

@@ -9,7 +9,8 @@ internal static class ChatResponseAssembler
     /// Gathers the updates (as <see cref="ChatResponseExtensions.ToChatResponseAsync"/> does) into a response whose
     /// <see cref="ChatResponse.RawRepresentation"/> holds every generated token id (the updates' <see cref="int"/>[]s end
     /// to end), and whose <see cref="ChatResponse.AdditionalProperties"/> carry the final update's
-    /// <see cref="Phi3ChatResponseKeys.IncompleteToolCall"/>.
+    /// <see cref="Phi3ChatResponseKeys.IncompleteToolCall"/>, <see cref="Phi3ChatResponseKeys.InvalidToolCalls"/> and
+    /// <see cref="Phi3ChatResponseKeys.ResponseFormatViolations"/>.
     /// </summary>
     public static async Task<ChatResponse> ToResponseAsync(IAsyncEnumerable<ChatResponseUpdate> stream, CancellationToken cancellationToken)
     {
@@ -21,9 +22,12 @@ internal static class ChatResponseAssembler
 
         var response = updates.ToChatResponse();
         response.RawRepresentation = updates.SelectMany(u => u.RawRepresentation as int[] ?? []).ToArray();
-        if (updates.Count > 0 && updates[^1].AdditionalProperties?.TryGetValue(Phi3ChatResponseKeys.IncompleteToolCall, out object? incomplete) == true)
+        foreach (string key in (ReadOnlySpan<string>)[Phi3ChatResponseKeys.IncompleteToolCall, Phi3ChatResponseKeys.InvalidToolCalls, Phi3ChatResponseKeys.ResponseFormatViolations])
         {
-            (response.AdditionalProperties ??= [])[Phi3ChatResponseKeys.IncompleteToolCall] = incomplete;
+            if (updates.Count > 0 && updates[^1].AdditionalProperties?.TryGetValue(key, out object? value) == true)
+            {
+                (response.AdditionalProperties ??= [])[key] = value;
+            }
         }
 
         return response;

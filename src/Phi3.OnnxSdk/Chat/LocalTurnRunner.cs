@@ -47,6 +47,7 @@ internal sealed class LocalTurnRunner
         using var decoder = new StreamingTextDecoder(_model.NativeTokenizer, _model.TokenizerLock);
         var matcher = new StopSequenceMatcher(settings.StopSequences);
         var calls = request.Tools.AllowsCalls ? request.Tools.CreateStreamParser() : null;
+        var format = request.Tools.CreateResponseFormatCheck();
         var ids = new List<int>();
         int generated = 0;
         ChatFinishReason finish;
@@ -74,6 +75,7 @@ internal sealed class LocalTurnRunner
             text = calls?.Append(text) ?? text;
             if (text.Length > 0)
             {
+                format?.Append(text);
                 writer.TryWrite(new GenerationEvent(text, null, 0, 0, TokenIds: [.. ids]));
                 ids.Clear();
             }
@@ -96,13 +98,15 @@ internal sealed class LocalTurnRunner
         string? incomplete = null;
         if (calls is not null)
         {
-            tail = calls.Append(tail) + calls.Complete(finish == ChatFinishReason.Length, out toolCalls, out incomplete);
+            // A stop sequence cuts a turn as the limit does: a held start of the call marker is dropped, not shown.
+            tail = calls.Append(tail) + calls.Complete(finish == ChatFinishReason.Length || matcher.Stopped, out toolCalls, out incomplete);
             if (toolCalls.Count > 0)
             {
                 finish = ChatFinishReason.ToolCalls;
             }
         }
 
-        writer.TryWrite(new GenerationEvent(tail, finish, prompt.Length, generated, toolCalls.Count > 0 ? toolCalls : null, [.. ids], incomplete));
+        format?.Append(tail);
+        writer.TryWrite(new GenerationEvent(tail, finish, prompt.Length, generated, toolCalls.Count > 0 ? toolCalls : null, [.. ids], incomplete, calls?.InvalidCalls, format?.Complete(finish == ChatFinishReason.Length || matcher.Stopped)));
     }
 }

@@ -38,8 +38,9 @@ namespace Phi3.OnnxSdk;
 /// conversation's cache is always kept.
 /// </para>
 /// <para>
-/// Every character of every message reaches the model: NUL and U+2581 are encoded as their byte tokens, and text with an
-/// unpaired UTF-16 surrogate is refused with <see cref="ArgumentException"/>. Every <see cref="ChatOptions.Seed"/> is a
+/// Every character of every message reaches the model, except whitespace at the start of a message, which the Phi-3
+/// format drops as the model's chat template and tokenizer do: NUL and U+2581 are encoded as their byte tokens, and text
+/// with an unpaired UTF-16 surrogate is refused with <see cref="ArgumentException"/>. Every <see cref="ChatOptions.Seed"/> is a
 /// reproducible seed (same seed, same settings, same answer): 0 to <see cref="int.MaxValue"/> reach onnxruntime-genai
 /// unchanged, and any other value, negative ones included, is mapped onto that range by a fixed function. Requests that
 /// onnxruntime-genai would refuse only while the answer streams (a top-k above the vocabulary, regex or Lark guidance that
@@ -243,7 +244,9 @@ public sealed class Phi3ChatClient : IChatClient
     /// level); to serve several models, register one client per model (for example keyed clients). FrequencyPenalty and
     /// PresencePenalty are ignored too (onnxruntime-genai has no such penalties; see <see cref="Phi3ChatOptionKeys.RepetitionPenalty"/>).
     /// A tool call cut off by the token limit or a stop sequence is left out of the text and reported under
-    /// <see cref="Phi3ChatResponseKeys.IncompleteToolCall"/>.
+    /// <see cref="Phi3ChatResponseKeys.IncompleteToolCall"/>; a call whose arguments break its tool's schema is, by
+    /// default, left out and reported under <see cref="Phi3ChatResponseKeys.InvalidToolCalls"/>
+    /// (<see cref="Phi3ChatClientOptions.InvalidToolCalls"/>).
     /// </para>
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
@@ -256,7 +259,7 @@ public sealed class Phi3ChatClient : IChatClient
         ArgumentNullException.ThrowIfNull(messages);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 
-        var tools = Tools.ToolCallingPlan.Create(options);
+        var tools = Tools.ToolCallingPlan.Create(options, invalidCalls: _options.InvalidToolCalls ?? Phi3InvalidToolCalls.Drop);
         int[] prompt;
         GenerationSettings settings;
         IReadOnlyList<(string Tool, Tools.ToolSchemaFallback Fallback, string Error)> fallbacks;
@@ -527,7 +530,17 @@ public sealed class Phi3ChatClient : IChatClient
 
         if (item.IncompleteCall is { } incomplete)
         {
-            update.AdditionalProperties = new() { [Phi3ChatResponseKeys.IncompleteToolCall] = incomplete };
+            (update.AdditionalProperties ??= [])[Phi3ChatResponseKeys.IncompleteToolCall] = incomplete;
+        }
+
+        if (item.InvalidCalls is { } invalid)
+        {
+            (update.AdditionalProperties ??= [])[Phi3ChatResponseKeys.InvalidToolCalls] = invalid;
+        }
+
+        if (item.FormatViolations is { } violations)
+        {
+            (update.AdditionalProperties ??= [])[Phi3ChatResponseKeys.ResponseFormatViolations] = violations;
         }
 
         if (item.IsFinal)

@@ -16,4 +16,10 @@ internal static partial class Phi3ChatClientLog
 
     [LoggerMessage(EventId = 7004, Level = LogLevel.Warning, Message = "The parameter schema of tool '{Tool}' does not compile for guidance ({Error}); the grammar enforces it as {Fallback}, the model is shown the whole schema and calls are checked after parsing")]
     public static partial void ToolSchemaRelaxed(ILogger logger, string tool, string fallback, string error);
+
+    [LoggerMessage(EventId = 7005, Level = LogLevel.Warning, Message = "Tool '{Tool}' is left out of the request: {Reason}")]
+    public static partial void ToolSkipped(ILogger logger, string tool, string reason);
+
+    [LoggerMessage(EventId = 7006, Level = LogLevel.Warning, Message = "The JSON response-format schema does not compile for guidance ({Error}); the grammar enforces it as {Fallback}, the model is shown the whole schema and the answer is checked after generation")]
+    public static partial void ResponseFormatRelaxed(ILogger logger, string fallback, string error);
 }

@@ -25,6 +25,14 @@ public sealed class Phi3ChatClientOptions
     /// </summary>
     public ILogger? Logger { get; set; }
 
+    /// <summary>
+    /// Gets or sets what happens to a tool call whose arguments break the tool's schema.
+    /// Default (<see langword="null"/>): <see cref="Phi3InvalidToolCalls.Drop"/>, the call is left out of the answer and
+    /// reported under <see cref="Phi3ChatResponseKeys.InvalidToolCalls"/>, as a cut-off call is under
+    /// <see cref="Phi3ChatResponseKeys.IncompleteToolCall"/>.
+    /// </summary>
+    public Phi3InvalidToolCalls? InvalidToolCalls { get; set; }
+
     /// <summary>Gets or sets the default maximum number of generated tokens. Default: 1024.</summary>
     public int? MaxOutputTokens { get; set; }
 
@@ -131,6 +139,11 @@ public sealed class Phi3ChatClientOptions
         if (TopK is { } topK && (topK < 1 || topK > (vocabularySize ?? int.MaxValue)))
         {
             throw OutOfRange(nameof(TopK), topK, $"TopK must be from 1 to the model's vocabulary size ({vocabularySize}).");
+        }
+
+        if (InvalidToolCalls is { } invalid && !Enum.IsDefined(invalid))
+        {
+            throw OutOfRange(nameof(InvalidToolCalls), invalid, "InvalidToolCalls must be Drop or Return.");
         }
 
         AtLeast(MaxConcurrentGenerations, 1, nameof(MaxConcurrentGenerations));

@@ -7,7 +7,7 @@ namespace Phi3.OnnxSdk.Chat;
 
 /// <summary>
 /// Logs, once per client and cause, what a request asked for that the client ignores or enforces only in part:
-/// ignored generic options, a foreign <see cref="ChatOptions.ModelId"/>, schema keywords guidance cannot enforce.
+/// ignored generic options, a foreign <see cref="ChatOptions.ModelId"/>, tools left out, schema keywords guidance cannot enforce.
 /// </summary>
 /// <remarks>Thread-safe. At most <see cref="MaxCauses"/> causes are remembered; later new causes are not logged.</remarks>
 internal sealed class RequestDiagnostics
@@ -41,11 +41,27 @@ internal sealed class RequestDiagnostics
             Phi3ChatClientLog.ModelIdIgnored(_logger, requested, loadedModelId);
         }
 
+        foreach (var (tool, reason) in plan.Skipped)
+        {
+            if (_logger.IsEnabled(LogLevel.Warning) && First($"skipped:{tool}:{reason}"))
+            {
+                Phi3ChatClientLog.ToolSkipped(_logger, tool, reason);
+            }
+        }
+
         foreach (var (tool, fallback, error) in fallbacks)
         {
             if (_logger.IsEnabled(LogLevel.Warning) && First($"fallback:{tool}:{fallback}"))
             {
-                Phi3ChatClientLog.ToolSchemaRelaxed(_logger, tool, fallback == ToolSchemaFallback.AnyObject ? "any JSON object" : "the schema without its patterns", error);
+                string enforced = fallback == ToolSchemaFallback.AnyObject ? "any JSON object" : "the schema without its patterns";
+                if (tool == ToolGuidanceValidator.ResponseFormatKey)
+                {
+                    Phi3ChatClientLog.ResponseFormatRelaxed(_logger, enforced, error);
+                }
+                else
+                {
+                    Phi3ChatClientLog.ToolSchemaRelaxed(_logger, tool, enforced, error);
+                }
             }
         }
 

@@ -88,11 +88,11 @@ public sealed class Phi3Model : IDisposable
             {
                 // The SDK's measured load settings, overlaid on the folder's genai_config.json.
                 using var tuned = RuntimeTuning.ForFolder(ModelPath).CreateConfig(ModelPath);
-                _model = new GuardedModel(tuned);
+                _model = new GuardedModel(tuned, WeightBytes(ModelPath));
             }
             else
             {
-                _model = new GuardedModel(config);
+                _model = new GuardedModel(config, WeightBytes(ModelPath));
             }
         }
         catch (OnnxRuntimeGenAIException ex)
@@ -119,6 +119,12 @@ public sealed class Phi3Model : IDisposable
             EosTokenIds = settings.EosTokenIds;
         }
     }
+
+    /// <summary>The bytes of the folder's ONNX graphs and their external data (<c>*.onnx</c>, <c>*.onnx.data</c>): roughly the native memory the loaded model holds.</summary>
+    private static long WeightBytes(string folder) =>
+        Directory.EnumerateFiles(folder)
+            .Where(f => f.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) || Path.GetFileName(f).Contains(".onnx.", StringComparison.OrdinalIgnoreCase))
+            .Sum(f => new FileInfo(f).Length);
 
     /// <summary>Gets the full path of the model folder.</summary>
     public string ModelPath { get; }

@@ -16,6 +16,7 @@ internal static class JsonSchemaFormats
     private static readonly Regex s_hostname = new(@"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$", RegexOptions.CultureInvariant, s_timeout);
     private static readonly Regex s_ipv4 = new(@"^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$", RegexOptions.CultureInvariant, s_timeout);
     private static readonly Regex s_jsonPointer = new(@"^(/([^~/]|~[01])*)*$", RegexOptions.CultureInvariant, s_timeout);
+    private static readonly Regex s_scheme = new(@"^([A-Za-z][A-Za-z0-9+.\-]*):", RegexOptions.CultureInvariant, s_timeout);
     private static readonly Regex s_relativeJsonPointer = new(@"^(0|[1-9]\d*)(#|(/([^~/]|~[01])*)*)$", RegexOptions.CultureInvariant, s_timeout);
 
     /// <summary>Checks <paramref name="value"/> against <paramref name="format"/>.</summary>
@@ -32,7 +33,7 @@ internal static class JsonSchemaFormats
         "ipv4" => s_ipv4.IsMatch(value),
         "ipv6" => value.Contains(':', StringComparison.Ordinal) && IPAddress.TryParse(value, out var address) && address.AddressFamily == AddressFamily.InterNetworkV6,
         "uuid" => Guid.TryParseExact(value, "D", out _),
-        "uri" or "iri" => !HasWhitespace(value) && Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme.Length > 0,
+        "uri" or "iri" => IsAbsoluteUri(value),
         "uri-reference" or "iri-reference" => !HasWhitespace(value) && Uri.TryCreate(value, UriKind.RelativeOrAbsolute, out _),
         "regex" => IsRegex(value),
         "json-pointer" => s_jsonPointer.IsMatch(value),
@@ -49,6 +50,19 @@ internal static class JsonSchemaFormats
     }
 
     private static bool HasWhitespace(string value) => value.Any(char.IsWhiteSpace);
+
+    /// <summary>
+    /// An absolute URI as RFC 3986 defines it: the text itself starts with a scheme. <see cref="Uri"/> alone also takes
+    /// a file path (<c>/etc/passwd</c> on Unix, <c>C:\x</c>, <c>\\server\share</c>) as an implicit <c>file:</c> URI, which
+    /// is a relative reference, not a URI.
+    /// </summary>
+    private static bool IsAbsoluteUri(string value)
+    {
+        var scheme = s_scheme.Match(value);
+        return scheme.Success && !HasWhitespace(value)
+            && Uri.TryCreate(value, UriKind.Absolute, out var uri)
+            && string.Equals(uri.Scheme, scheme.Groups[1].Value, StringComparison.OrdinalIgnoreCase);
+    }
 
     private static bool IsRegex(string value)
     {

@@ -13,34 +13,66 @@ namespace Phi3.OnnxSdk.Tools;
 /// <remarks>
 /// Why not a library: docs/tool-calling.md and CONTRIBUTING.md ("Dependencies"). Guidance already enforces everything
 /// but the relaxed keywords (<see cref="SchemaRelaxer"/>), so only arguments of tools with relaxations are checked.
-/// Thread-safe: each call uses its own state.
+/// Thread-safe: each call uses its own state. Every call ends quickly: a schema that applies itself to the same value
+/// (<see cref="SchemaCycleFinder"/>) is refused before checking, and a check is bounded by <see cref="MaxSteps"/>
+/// subschema evaluations and <see cref="MaxDepth"/> nested ones.
 /// </remarks>
 internal sealed class JsonSchemaValidator
 {
-    private const int MaxDepth = 64;
+    /// <summary>The most subschema evaluations one check may take (branching <c>allOf</c>s over references can otherwise grow exponentially).</summary>
+    public const int MaxSteps = 100_000;
+
+    /// <summary>The deepest nesting of subschema evaluations one check may take.</summary>
+    public const int MaxDepth = 200;
+
     private static readonly TimeSpan s_regexTimeout = TimeSpan.FromSeconds(1);
     private readonly JsonNode _root;
+    private int _steps;
 
     private JsonSchemaValidator(JsonNode root) => _root = root;
 
     /// <summary>Validates <paramref name="instance"/> against <paramref name="schema"/>.</summary>
     /// <returns>One line per failed keyword, e.g. <c>/url: does not satisfy "format":"uri"</c>; empty when valid.</returns>
+    /// <exception cref="ArgumentException">
+    /// The schema cannot be checked: it applies itself to the same value (a <c>$ref</c> cycle, the message names where),
+    /// or the check takes more than <see cref="MaxSteps"/> evaluations or nests deeper than <see cref="MaxDepth"/>
+    /// ("too complex").
+    /// </exception>
     public static IReadOnlyList<string> Validate(JsonNode schema, JsonElement instance)
     {
         ArgumentNullException.ThrowIfNull(schema);
+        ThrowIfCyclic(schema);
         var errors = new List<string>();
         new JsonSchemaValidator(schema).Evaluate(schema, instance, string.Empty, 0, errors);
         return errors;
     }
 
+    /// <summary>Refuses a schema that applies itself to the same value, so that checking against it would never end.</summary>
+    /// <exception cref="ArgumentException">The schema has such a cycle (the message names where).</exception>
+    public static void ThrowIfCyclic(JsonNode schema)
+    {
+        if (SchemaCycleFinder.Find(schema) is { } cycle)
+        {
+            throw new ArgumentException(
+                $"The schema refers to itself at '{cycle}' without stepping into a property or item, so no value can ever be checked against it: break the $ref/allOf cycle.",
+                nameof(schema));
+        }
+    }
+
     private bool Evaluate(JsonNode? node, JsonElement value, string path, int depth, List<string>? errors)
     {
+        if (++_steps > MaxSteps || depth > MaxDepth)
+        {
+            throw new ArgumentException(
+                $"The schema is too complex to check arguments against (more than {MaxSteps} subschema evaluations or {MaxDepth} nested ones, at '{(path.Length == 0 ? "/" : path)}'): simplify its references.");
+        }
+
         if (node is JsonValue flag && flag.GetValueKind() is JsonValueKind.True or JsonValueKind.False)
         {
             return flag.GetValue<bool>() || Fail(errors, path, "is not allowed (false schema)");
         }
 
-        if (node is not JsonObject schema || depth > MaxDepth)
+        if (node is not JsonObject schema)
         {
             return true;
         }
@@ -181,31 +213,8 @@ internal sealed class JsonSchemaValidator
         }
     }
 
-    private JsonNode? Resolve(JsonNode reference)
-    {
-        if (reference.GetValueKind() != JsonValueKind.String || reference.GetValue<string>() is not ['#', .. var pointer])
-        {
-            return null;
-        }
-
-        JsonNode? node = _root;
-        foreach (string raw in Uri.UnescapeDataString(pointer).Split('/', StringSplitOptions.RemoveEmptyEntries))
-        {
-            string segment = raw.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
-            node = node switch
-            {
-                JsonObject obj => obj[segment],
-                JsonArray array when int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out int index) && index < array.Count => array[index],
-                _ => null,
-            };
-            if (node is null)
-            {
-                return null;
-            }
-        }
-
-        return node;
-    }
+    private JsonNode? Resolve(JsonNode reference) =>
+        reference.GetValueKind() == JsonValueKind.String ? SchemaCycleFinder.Resolve(_root, reference.GetValue<string>()) : null;
 
     private static bool MatchesType(JsonNode keyword, JsonElement value) => keyword switch
     {

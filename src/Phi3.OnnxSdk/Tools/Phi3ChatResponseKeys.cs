@@ -14,4 +14,22 @@ public static class Phi3ChatResponseKeys
     /// Raise the limit, or lower what the call may hold, and send the request again.
     /// </summary>
     public const string IncompleteToolCall = "phi3.incomplete_tool_call";
+
+    /// <summary>
+    /// Set when the answer held tool calls whose arguments break the tool's parameter schema and
+    /// <see cref="Phi3ChatClientOptions.InvalidToolCalls"/> is <see cref="Phi3InvalidToolCalls.Drop"/> (the default):
+    /// the value is a <see cref="string"/> with one line per dropped call, its JSON
+    /// (<c>{"name":...,"arguments":{...}}</c>), a colon and its violations. Those calls are not in the answer's contents,
+    /// so <c>FunctionInvokingChatClient</c> never invokes them; the valid calls of the same answer are kept.
+    /// </summary>
+    public const string InvalidToolCalls = "phi3.invalid_tool_calls";
+
+    /// <summary>
+    /// Set when a JSON answer breaks the response format's schema (<see cref="Microsoft.Extensions.AI.ChatResponseFormat.ForJsonSchema(System.Text.Json.JsonElement, string?, string?)"/>)
+    /// in a keyword the grammar could not enforce (a <c>format</c>, <c>not</c>, a schema guidance could not compile;
+    /// see docs/tool-calling.md): the value is a <see cref="string"/> with one violation per line, e.g.
+    /// <c>/url: does not satisfy "format":"uri"</c>. The answer's text is returned unchanged; a turn cut off by the token
+    /// limit or a stop sequence is not checked (its JSON is unfinished).
+    /// </summary>
+    public const string ResponseFormatViolations = "phi3.response_format_violations";
 }

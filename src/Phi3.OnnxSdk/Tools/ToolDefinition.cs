@@ -15,10 +15,18 @@ internal sealed record ToolDefinition(string Name, string Description, JsonObjec
 
     /// <summary>Converts the tools of a request, checking names and schemas.</summary>
     /// <param name="tools">The request's tools.</param>
-    /// <returns>One definition per tool, in order.</returns>
+    /// <param name="requiredName">The tool <see cref="ChatToolMode.RequireSpecific"/> names, or <see langword="null"/>: that tool is never skipped.</param>
+    /// <param name="skipped">
+    /// Receives each tool left out (name, why): a schema that cannot be used, or a name an earlier tool already has (the
+    /// first tool of a name wins). <see langword="null"/>: such a tool throws instead.
+    /// </param>
+    /// <returns>One definition per usable tool, in order.</returns>
     /// <exception cref="NotSupportedException">A tool is not an <see cref="AIFunctionDeclaration"/>.</exception>
-    /// <exception cref="Phi3ToolSchemaException">A name is empty or repeated, or a schema is not an object schema.</exception>
-    public static IReadOnlyList<ToolDefinition> FromTools(IEnumerable<AITool> tools)
+    /// <exception cref="Phi3ToolSchemaException">
+    /// A tool's name is empty or repeated, or its schema cannot be used, and either <paramref name="skipped"/> is
+    /// <see langword="null"/> or the tool is <paramref name="requiredName"/> (the message names the tool and the cause).
+    /// </exception>
+    public static IReadOnlyList<ToolDefinition> FromTools(IEnumerable<AITool> tools, string? requiredName = null, ICollection<(string Tool, string Reason)>? skipped = null)
     {
         ArgumentNullException.ThrowIfNull(tools);
         var result = new List<ToolDefinition>();
@@ -31,12 +39,23 @@ internal sealed record ToolDefinition(string Name, string Description, JsonObjec
                     $"Tool '{tool?.Name}' ({tool?.GetType().Name ?? "null"}) is not supported: Phi-3 runs locally and can only call functions (AIFunctionDeclaration, e.g. from AIFunctionFactory.Create).");
             }
 
-            var definition = From(function);
-            if (!names.Add(definition.Name))
+            ToolDefinition definition;
+            try
             {
-                throw new Phi3ToolSchemaException(definition.Name, $"Two tools are named '{definition.Name}': tool names must be unique so a call can be routed.", null);
+                definition = From(function);
+                if (names.Contains(definition.Name))
+                {
+                    throw new Phi3ToolSchemaException(definition.Name,
+                        $"Two tools are named '{definition.Name}': tool names must be unique so a call can be routed; the first tool of that name is offered.", null);
+                }
+            }
+            catch (Phi3ToolSchemaException ex) when (skipped is not null && (requiredName is null || ex.ToolName != requiredName))
+            {
+                skipped.Add((function.Name ?? string.Empty, ex.Message));
+                continue;
             }
 
+            names.Add(definition.Name);
             result.Add(definition);
         }
 
@@ -46,7 +65,7 @@ internal sealed record ToolDefinition(string Name, string Description, JsonObjec
     /// <summary>Converts one function declaration, checking its name and schema.</summary>
     /// <param name="function">The function.</param>
     /// <returns>The definition.</returns>
-    /// <exception cref="Phi3ToolSchemaException">The name is empty, or the schema is not an object schema.</exception>
+    /// <exception cref="Phi3ToolSchemaException">The name is empty, or the schema is not an object schema, too deep to read, or applies itself to the same value (a <c>$ref</c> cycle).</exception>
     public static ToolDefinition From(AIFunctionDeclaration function)
     {
         ArgumentNullException.ThrowIfNull(function);
@@ -59,12 +78,18 @@ internal sealed record ToolDefinition(string Name, string Description, JsonObjec
         return new ToolDefinition(name, function.Description ?? string.Empty, ParseParameters(name, function.JsonSchema));
     }
 
-    /// <summary>Checks that <paramref name="schema"/> describes a JSON object and returns a mutable copy.</summary>
+    /// <summary>Checks that <paramref name="schema"/> describes a JSON object and returns a mutable copy (the schema <c>true</c>, or none, is any object).</summary>
     internal static JsonObject ParseParameters(string toolName, JsonElement schema)
     {
-        if (schema.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
+        if (schema.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null or JsonValueKind.True)
         {
             return new JsonObject { ["type"] = "object", ["properties"] = new JsonObject() };
+        }
+
+        if (schema.ValueKind == JsonValueKind.False)
+        {
+            throw new Phi3ToolSchemaException(toolName,
+                $"Tool '{toolName}' has the parameter schema false, which no arguments satisfy, so it can never be called: give it an object schema.", null);
         }
 
         if (schema.ValueKind != JsonValueKind.Object)
@@ -73,7 +98,16 @@ internal sealed record ToolDefinition(string Name, string Description, JsonObjec
                 $"Tool '{toolName}' has a parameter schema that is a JSON {schema.ValueKind}, not a JSON Schema object: pass an object schema such as {{\"type\":\"object\",\"properties\":{{...}}}}.", null);
         }
 
-        var copy = (JsonObject)JsonNode.Parse(schema.GetRawText())!;
+        JsonObject copy;
+        try
+        {
+            copy = (JsonObject)JsonNode.Parse(schema.GetRawText())!;
+        }
+        catch (JsonException ex)
+        {
+            throw new Phi3ToolSchemaException(toolName, $"Tool '{toolName}' has a parameter schema that cannot be read: {ex.Message}", ex);
+        }
+
         if (copy["type"] is JsonNode type)
         {
             bool isObject = type.GetValueKind() switch
@@ -98,6 +132,12 @@ internal sealed record ToolDefinition(string Name, string Description, JsonObjec
         if (copy["required"] is JsonNode required && required.GetValueKind() != JsonValueKind.Array)
         {
             throw new Phi3ToolSchemaException(toolName, $"Tool '{toolName}' has a parameter schema whose \"required\" is not a JSON array of property names.", null);
+        }
+
+        if (SchemaCycleFinder.Find(copy) is { } cycle)
+        {
+            throw new Phi3ToolSchemaException(toolName,
+                $"Tool '{toolName}' has a parameter schema that refers to itself at '{cycle}' without stepping into a property or item, so no arguments can be checked against it: break the $ref/allOf cycle.", null);
         }
 
         return copy;

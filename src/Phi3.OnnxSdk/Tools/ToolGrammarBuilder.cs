@@ -19,11 +19,12 @@ internal static class ToolGrammarBuilder
     /// <param name="maxParallelCalls">The most calls one answer may hold (1 or more).</param>
     /// <returns>The guidance, or <see langword="null"/> when the answer is unconstrained plain text.</returns>
     /// <exception cref="ArgumentException"><paramref name="mode"/> requires a tool that is not in <paramref name="tools"/>, or requires a call but there are no tools.</exception>
-    public static ToolGuidance? Build(IReadOnlyList<ToolDefinition> tools, ChatToolMode? mode, ChatResponseFormat? responseFormat, int maxParallelCalls = ToolCallFormat.DefaultMaxParallelCalls)
+    /// <param name="responseFallback">How much of the response-format schema the grammar enforces.</param>
+    public static ToolGuidance? Build(IReadOnlyList<ToolDefinition> tools, ChatToolMode? mode, ChatResponseFormat? responseFormat, int maxParallelCalls = ToolCallFormat.DefaultMaxParallelCalls, ToolSchemaFallback responseFallback = ToolSchemaFallback.Full)
     {
         ArgumentNullException.ThrowIfNull(tools);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxParallelCalls, 1);
-        var answerSchema = BuildResponseSchema(responseFormat, new List<SchemaRelaxation>());
+        var answerSchema = BuildResponseSchema(responseFormat, new List<SchemaRelaxation>(), responseFallback);
         if (tools.Count == 0 || mode is NoneChatToolMode)
         {
             if (mode is RequiredChatToolMode)
@@ -47,9 +48,10 @@ internal static class ToolGrammarBuilder
             grammar.Append("start: answer | calls\n");
             if (answerSchema is null)
             {
-                // Any non-empty text that does not start (after whitespace) with the call marker.
+                // Any non-empty text that holds the call marker nowhere: a call is a turn of its own, so a marker after
+                // some text would reach the user as markup (the parser reads calls only at the start of a turn).
                 grammar.Append("answer: TEXT\n");
-                grammar.Append("TEXT: /(?s:.+)/ & ~/(?s:\\s*").Append(ToolCallFormat.CallMarker).Append(".*)/\n");
+                grammar.Append("TEXT: /(?s:.+)/ & ~/(?s:.*").Append(ToolCallFormat.CallMarker).Append(".*)/\n");
             }
             else
             {
@@ -114,8 +116,13 @@ internal static class ToolGrammarBuilder
     /// When not <see langword="null"/>, keywords guidance cannot enforce are relaxed (<see cref="SchemaRelaxer"/>) and
     /// listed here: the schema for the grammar. When <see langword="null"/>, the schema is kept whole: the one shown to the model.
     /// </param>
-    /// <exception cref="Phi3ToolSchemaException">The response-format schema is not a JSON object.</exception>
-    public static JsonObject? BuildResponseSchema(ChatResponseFormat? responseFormat, ICollection<SchemaRelaxation>? relaxations = null)
+    /// <param name="fallback">
+    /// With <paramref name="relaxations"/>, how much of the schema the grammar enforces (<see cref="ToolGuidanceValidator"/>
+    /// lowers it for a schema guidance cannot compile): <see cref="ToolSchemaFallback.AnyObject"/> is any JSON object
+    /// (any JSON value when the schema is not an object schema).
+    /// </param>
+    /// <exception cref="Phi3ToolSchemaException">The response-format schema is not a JSON object, or applies itself to the same value (a <c>$ref</c> cycle).</exception>
+    public static JsonObject? BuildResponseSchema(ChatResponseFormat? responseFormat, ICollection<SchemaRelaxation>? relaxations = null, ToolSchemaFallback fallback = ToolSchemaFallback.Full)
     {
         if (responseFormat is not ChatResponseFormatJson json)
         {
@@ -123,7 +130,7 @@ internal static class ToolGrammarBuilder
         }
 
         JsonObject schema;
-        if (json.Schema is not { } element || element.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
+        if (json.Schema is not { } element || element.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null or JsonValueKind.True)
         {
             schema = new JsonObject { ["type"] = "object" };
         }
@@ -137,10 +144,22 @@ internal static class ToolGrammarBuilder
                 $"The JSON response-format schema{(json.SchemaName is null ? string.Empty : $" '{json.SchemaName}'")} is a JSON {element.ValueKind}, not a JSON Schema object.", null);
         }
 
-        schema.Remove("$schema");
-        if (relaxations is not null)
+        if (SchemaCycleFinder.Find(schema) is { } cycle)
         {
-            schema = SchemaRelaxer.Relax(schema, null, withoutPatterns: false, relaxations);
+            throw new Phi3ToolSchemaException(null,
+                $"The JSON response-format schema{(json.SchemaName is null ? string.Empty : $" '{json.SchemaName}'")} refers to itself at '{cycle}' without stepping into a property or item, so no answer can be checked against it: break the $ref/allOf cycle.", null);
+        }
+
+        schema.Remove("$schema");
+        if (relaxations is not null && fallback == ToolSchemaFallback.AnyObject)
+        {
+            relaxations.Add(new SchemaRelaxation(null, string.Empty, SchemaRelaxation.WholeSchema, schema.ToJsonString()));
+            bool isObject = schema["type"] is not { } type || type.ToJsonString() == "\"object\"";
+            schema = isObject ? new JsonObject { ["type"] = "object" } : new JsonObject();
+        }
+        else if (relaxations is not null)
+        {
+            schema = SchemaRelaxer.Relax(schema, null, withoutPatterns: fallback == ToolSchemaFallback.WithoutPatterns, relaxations);
         }
 
         CloseObjects(schema);

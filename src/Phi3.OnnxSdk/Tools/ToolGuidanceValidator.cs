@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
 using Microsoft.ML.OnnxRuntimeGenAI;
 using Phi3.OnnxSdk.Runtime;
 
@@ -9,7 +10,8 @@ namespace Phi3.OnnxSdk.Tools;
 /// Checks up front that onnxruntime-genai's guidance compiles a plan's grammar (it compiles only when a
 /// <see cref="Generator"/> is created). When it does not, each callable tool is compiled alone and the schema of each
 /// tool that fails is relaxed further (<see cref="ToolSchemaFallback"/>) until it compiles, so that one tool's schema
-/// never fails a request: the other tools keep their whole grammar.
+/// never fails a request: the other tools keep their whole grammar. A JSON response-format schema goes down the same
+/// ladder; the answer is then checked against the whole schema after generation (<see cref="ResponseFormatCheck"/>).
 /// </summary>
 /// <remarks>
 /// Thread-safe. The outcome for a grammar is remembered per model (without keeping the model alive) and not worked out
@@ -17,16 +19,22 @@ namespace Phi3.OnnxSdk.Tools;
 /// </remarks>
 internal static class ToolGuidanceValidator
 {
+    /// <summary>The name under which the response format's fallback is reported (no tool has it: tools with an empty name are left out).</summary>
+    public const string ResponseFormatKey = "";
+
     private const int MaxRemembered = 256;
     private static readonly ToolSchemaFallback[] s_ladder = [ToolSchemaFallback.Full, ToolSchemaFallback.WithoutPatterns, ToolSchemaFallback.AnyObject];
     private static readonly ConditionalWeakTable<Model, ConcurrentDictionary<string, IReadOnlyList<(string Tool, ToolSchemaFallback Fallback, string Error)>>> s_outcomes = new();
 
-    /// <summary>Returns <paramref name="plan"/> when its guidance compiles on <paramref name="model"/>, or the plan with the failing tools' schemas relaxed.</summary>
+    /// <summary>Returns <paramref name="plan"/> when its guidance compiles on <paramref name="model"/>, or the plan with the failing schemas relaxed.</summary>
     /// <param name="model">The native model (its tokenizer takes part in the compilation).</param>
     /// <param name="plan">The plan.</param>
-    /// <param name="fallbacks">The tools whose schema had to be relaxed beyond <see cref="ToolSchemaFallback.Full"/>, with the guidance error; empty when none.</param>
+    /// <param name="fallbacks">
+    /// The tools (and, under <see cref="ResponseFormatKey"/>, the response format) whose schema had to be relaxed beyond
+    /// <see cref="ToolSchemaFallback.Full"/>, with the guidance error; empty when none.
+    /// </param>
     /// <returns>A plan whose guidance compiles.</returns>
-    /// <exception cref="Phi3ToolSchemaException">The response-format schema does not compile (the message quotes guidance).</exception>
+    /// <exception cref="Phi3ToolSchemaException">The grammar does not compile even with every schema relaxed to any JSON object (the message quotes guidance).</exception>
     public static ToolCallingPlan EnsureCompiles(Model model, ToolCallingPlan plan, out IReadOnlyList<(string Tool, ToolSchemaFallback Fallback, string Error)> fallbacks)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -41,42 +49,32 @@ internal static class ToolGuidanceValidator
         if (outcomes.TryGetValue(guidance.Data, out var known))
         {
             fallbacks = known;
-            return known.Count == 0 ? plan : plan.WithFallbacks(known.ToDictionary(f => f.Tool, f => f.Fallback, StringComparer.Ordinal));
+            return known.Count == 0 ? plan : Apply(plan, known);
         }
 
-        var failure = TryCompile(model, guidance);
-        var relaxed = new Dictionary<string, ToolSchemaFallback>(StringComparer.Ordinal);
-        var found = new List<(string, ToolSchemaFallback, string)>();
+        var found = new List<(string Tool, ToolSchemaFallback Fallback, string Error)>();
         var result = plan;
-        if (failure is not null)
+        if (TryCompile(model, guidance) is not null)
         {
             foreach (var tool in plan.Callable)
             {
-                string? firstError = null;
-                foreach (var level in s_ladder)
+                if (FirstThatCompiles(model, level => ToolGrammarBuilder.BuildCallsSchema([tool with { Fallback = level }], 1)) is { } outcome)
                 {
-                    var alone = ToolGrammarBuilder.BuildCallsSchema([tool with { Fallback = level }], 1);
-                    if (TryCompile(model, new ToolGuidance(ToolGuidance.JsonSchemaType, alone.ToJsonString())) is not { } error)
-                    {
-                        if (level != ToolSchemaFallback.Full)
-                        {
-                            relaxed[tool.Name] = level;
-                            found.Add((tool.Name, level, firstError!));
-                        }
-
-                        break;
-                    }
-
-                    firstError ??= error.Message;
+                    found.Add((tool.Name, outcome.Level, outcome.Error));
                 }
             }
 
-            result = relaxed.Count == 0 ? plan : plan.WithFallbacks(relaxed);
+            if (plan.ResponseFormat is ChatResponseFormatJson
+                && FirstThatCompiles(model, level => ToolGrammarBuilder.BuildResponseSchema(plan.ResponseFormat, new List<SchemaRelaxation>(), level)!) is { } response)
+            {
+                found.Add((ResponseFormatKey, response.Level, response.Error));
+            }
+
+            result = found.Count == 0 ? plan : Apply(plan, found);
             if (result.Guidance is { } retried && TryCompile(model, retried) is { } still)
             {
-                ThrowForResponseFormat(model, plan);
                 throw new Phi3ToolSchemaException(null,
-                    $"The tool-calling grammar for tools {string.Join(", ", plan.Callable.Select(t => $"'{t.Name}'"))} does not compile: {still.Message}",
+                    $"The guidance for tools {string.Join(", ", plan.Callable.Select(t => $"'{t.Name}'"))}{(plan.ResponseFormat is ChatResponseFormatJson ? " and the JSON response format" : string.Empty)} does not compile: {still.Message}",
                     still);
             }
         }
@@ -91,15 +89,26 @@ internal static class ToolGuidanceValidator
         return result;
     }
 
-    private static void ThrowForResponseFormat(Model model, ToolCallingPlan plan)
+    private static ToolCallingPlan Apply(ToolCallingPlan plan, IReadOnlyList<(string Tool, ToolSchemaFallback Fallback, string Error)> found) =>
+        plan.WithFallbacks(
+            found.Where(f => f.Tool != ResponseFormatKey).ToDictionary(f => f.Tool, f => f.Fallback, StringComparer.Ordinal),
+            found.Where(f => f.Tool == ResponseFormatKey).Select(f => (ToolSchemaFallback?)f.Fallback).FirstOrDefault());
+
+    /// <summary>The first level of the ladder past <see cref="ToolSchemaFallback.Full"/> at which the schema compiles alone, with the error at full; <see langword="null"/> when it compiles whole (or at no level).</summary>
+    private static (ToolSchemaFallback Level, string Error)? FirstThatCompiles(Model model, Func<ToolSchemaFallback, System.Text.Json.Nodes.JsonObject> schemaAt)
     {
-        if (ToolGrammarBuilder.BuildResponseSchema(plan.ResponseFormat, new List<SchemaRelaxation>()) is { } response
-            && TryCompile(model, new ToolGuidance(ToolGuidance.JsonSchemaType, response.ToJsonString())) is { } responseFailure)
+        string? firstError = null;
+        foreach (var level in s_ladder)
         {
-            throw new Phi3ToolSchemaException(null,
-                $"The JSON response-format schema cannot be used for constrained decoding: {responseFailure.Message} Fix the schema or the type it was generated from.",
-                responseFailure);
+            if (TryCompile(model, new ToolGuidance(ToolGuidance.JsonSchemaType, schemaAt(level).ToJsonString())) is not { } error)
+            {
+                return level == ToolSchemaFallback.Full ? null : (level, firstError!);
+            }
+
+            firstError ??= error.Message;
         }
+
+        return null;
     }
 
     private static OnnxRuntimeGenAIException? TryCompile(Model model, ToolGuidance guidance) =>

@@ -178,4 +178,37 @@ public sealed class ChatOptionsMapperTests
         Assert.Equal(ChatOptionsMapper.ToRandomSeed(-1), settings.SearchNumbers["random_seed"]);
         Assert.True(settings.SearchNumbers["random_seed"] >= 0);
     }
+    [Fact]
+    public void ChatOptions_EveryPublicProperty_MappedOrListedAsIgnored()
+    {
+        var properties = typeof(ChatOptions).GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance).Select(p => p.Name).ToList();
+
+        // A property that Microsoft.Extensions.AI adds must be mapped, or ignored, logged and documented, before this passes.
+        Assert.All(properties, name => Assert.True(
+            ChatOptionsMapper.MappedOptions.Contains(name) ^ ChatOptionsMapper.IgnoredOptionNames.Contains(name),
+            $"ChatOptions.{name} is neither mapped nor listed as ignored (ChatOptionsMapper.MappedOptions / IgnoredOptionNames, docs/tool-calling.md \"Options\")"));
+        Assert.Subset(properties.ToHashSet(StringComparer.Ordinal), ChatOptionsMapper.MappedOptions.Union(ChatOptionsMapper.IgnoredOptionNames).ToHashSet(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void IgnoredOptions_EveryIgnoredOptionSet_EachListedWithAReason()
+    {
+        var options = new ChatOptions
+        {
+            FrequencyPenalty = 0.5f,
+            PresencePenalty = 0.5f,
+            ConversationId = "conversation-1",
+            Reasoning = new ReasoningOptions(),
+            AllowBackgroundResponses = true,
+            ContinuationToken = ResponseContinuationToken.FromBytes(new byte[] { 1, 2 }),
+            RawRepresentationFactory = _ => null,
+        };
+
+        var ignored = ChatOptionsMapper.IgnoredOptions(options).ToList();
+
+        Assert.Equal(ChatOptionsMapper.IgnoredOptionNames.Order(StringComparer.Ordinal), ignored.Select(i => i.Option).Order(StringComparer.Ordinal));
+        Assert.All(ignored, i => Assert.False(string.IsNullOrWhiteSpace(i.Reason)));
+        var settings = ChatOptionsMapper.ToSettings(options, new Phi3ChatClientOptions(), null);
+        Assert.Equal(ChatOptionsMapper.ToSettings(null, new Phi3ChatClientOptions(), null).MaxOutputTokens, settings.MaxOutputTokens);
+    }
 }

@@ -47,6 +47,33 @@ public sealed class Phi3ChatClientConformanceTests(TinyModelFixture fixture)
     }
 
     [Fact]
+    public async Task GetResponseAsync_ConversationReasoningAndBackgroundOptions_ServedAsWithoutThemAndLoggedOnce()
+    {
+        var logger = new CapturingLogger();
+        using var client = new Phi3ChatClient(fixture.Model, new Phi3ChatClientOptions { Logger = logger });
+        ChatOptions Ignored() => new()
+        {
+            MaxOutputTokens = 6,
+            ConversationId = "conversation-1",
+            Reasoning = new ReasoningOptions(),
+            AllowBackgroundResponses = true,
+            ContinuationToken = ResponseContinuationToken.FromBytes(new byte[] { 1 }),
+            RawRepresentationFactory = _ => null,
+        };
+
+        var plain = await client.GetResponseAsync(Hello, new ChatOptions { MaxOutputTokens = 6 });
+        var ignored = await client.GetResponseAsync(Hello, Ignored());
+        await client.GetResponseAsync(Hello, Ignored());
+
+        Assert.Equal(plain.Text, ignored.Text);
+        Assert.Null(ignored.ContinuationToken);
+        foreach (string option in new[] { "ConversationId", "Reasoning", "AllowBackgroundResponses", "ContinuationToken", "RawRepresentationFactory" })
+        {
+            Assert.Single(logger.Messages, m => m.StartsWith($"Debug: ChatOptions.{option} is ignored", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task GetResponseAsync_TemperatureOnly_SamplesFromTheWholeVocabularyNotTheTopFifty()
     {
         using var client = new Phi3ChatClient(fixture.Model);

@@ -5,7 +5,7 @@ namespace Phi3.OnnxSdk.Tests.Faults;
 /// <summary>
 /// The test assembly's entry point, used only when the fault suite runs it as a child process
 /// (<c>dotnet exec Phi3.OnnxSdk.Tests.dll --child TYPE METHOD...</c>; the test host never calls it). It runs each named
-/// static method of TYPE in turn and, after each, forces a full garbage collection with finalizers, so that a native
+/// static method of TYPE in turn (its time goes to stderr) and, after each, forces a full garbage collection with finalizers, so that a native
 /// object left in a bad state by a failure crashes here, within the attack, rather than at a random later moment. It
 /// prints one status line per attack on stdout (<c>PASS name</c> or <c>FAIL name</c>, details on stderr) and exits 0
 /// when all passed, 1 when one failed; a native crash ends the process with its signal.
@@ -28,24 +28,9 @@ internal static class ChildEntryPoint
         {
             Console.Out.WriteLine($"{ChildResult.RunPrefix}{name}");
             Console.Out.Flush();
-            Exception? failure = null;
-            try
-            {
-                var method = type.GetMethod(name, BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic)
-                    ?? throw new MissingMethodException(typeName, name);
-                if (method.Invoke(null, null) is Task task)
-                {
-                    task.GetAwaiter().GetResult();
-                }
-            }
-            catch (TargetInvocationException ex)
-            {
-                failure = ex.InnerException ?? ex;
-            }
-            catch (Exception ex)
-            {
-                failure = ex;
-            }
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            Exception? failure = Run(type, name);
+            Console.Error.WriteLine($"{name}: {clock.Elapsed.TotalSeconds:F2} s");
 
             // After the attack, failed or not: a finalizer that would crash on what it left behind runs now.
             ForceCollection();
@@ -65,6 +50,31 @@ internal static class ChildEntryPoint
         }
 
         return failures == 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// Runs one attack within its <see cref="AttackAttribute.TimeoutSeconds"/>; a hang fails it (its thread is left
+    /// behind) and the child goes on with the next attack.
+    /// </summary>
+    private static Exception? Run(Type type, string name)
+    {
+        var method = type.GetMethod(name, BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic);
+        if (method is null)
+        {
+            return new MissingMethodException(type.FullName, name);
+        }
+
+        var timeout = TimeSpan.FromSeconds(method.GetCustomAttribute<AttackAttribute>()?.TimeoutSeconds ?? AttackAttribute.DefaultTimeoutSeconds);
+        var attack = Task.Run(() => method.Invoke(null, null) as Task ?? Task.CompletedTask);
+        try
+        {
+            return attack.Wait(timeout) ? null : new TimeoutException($"The attack did not finish within {timeout.TotalSeconds:F0} s: a hang.");
+        }
+        catch (AggregateException ex)
+        {
+            var inner = ex.InnerException ?? ex;
+            return inner is TargetInvocationException { InnerException: { } cause } ? cause : inner;
+        }
     }
 
     /// <summary>Collects everything unreachable and runs its finalizers, twice (finalizers can free more).</summary>

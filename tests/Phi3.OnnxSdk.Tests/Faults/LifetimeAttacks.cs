@@ -17,6 +17,9 @@ public sealed class LifetimeAttacks
     {
     }
 
+    // The model the attacks that do not free it share; the others free theirs, which is what they attack.
+    private static readonly Lazy<Phi3Model> s_shared = new(() => new Phi3Model(Tiny));
+
     private static string Tiny => TestModelCache.GetOrBuild("tiny");
 
     /// <summary>The reproduction: <c>GetService&lt;Model&gt;()</c>, dispose the client, then use the model.</summary>
@@ -38,6 +41,39 @@ public sealed class LifetimeAttacks
 
         model = null;
         ChildEntryPoint.ForceCollection();
+    }
+
+    /// <summary>A handed-out model is freed only by the GC, so the GC is told about its native memory until then, once.</summary>
+    [Attack]
+    public static void HandedOutModelReportsItsMemoryUntilCollected()
+    {
+        long weights = Directory.EnumerateFiles(Tiny, "*.onnx*").Sum(f => new FileInfo(f).Length);
+        Assert.True(weights > 0);
+        long before = OnnxSdk.Runtime.Native.HandOutLifetime.ReportedPressure;
+
+        long whileHeld = HandOutAndDrop(before);
+
+        Assert.Equal(before + weights, whileHeld);
+        ChildEntryPoint.ForceCollection();
+        Assert.Equal(before, OnnxSdk.Runtime.Native.HandOutLifetime.ReportedPressure);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static long HandOutAndDrop(long before)
+    {
+        var phi3 = new Phi3Model(Tiny);
+        Assert.Equal(before, OnnxSdk.Runtime.Native.HandOutLifetime.ReportedPressure);
+        var model = phi3.Model;
+        _ = phi3.Model;
+        using (var client = new Phi3ChatClient(phi3))
+        {
+            _ = client.GetService<Model>();
+        }
+
+        long held = OnnxSdk.Runtime.Native.HandOutLifetime.ReportedPressure;
+        phi3.Dispose();
+        GC.KeepAlive(model);
+        return held;
     }
 
     [Attack]
@@ -65,7 +101,7 @@ public sealed class LifetimeAttacks
     [Attack]
     public static async Task HandedOutObjectsDisposedByTheCaller()
     {
-        using var client = new Phi3ChatClient(Tiny);
+        using var client = new Phi3ChatClient(s_shared.Value);
         client.GetService<Model>()!.Dispose();
         client.GetService<Tokenizer>()!.Dispose();
         ChildEntryPoint.ForceCollection();

@@ -7,6 +7,9 @@ public sealed class LifetimeFaultTests(ChildRun<LifetimeAttacks> run) : IClassFi
     public void GetServiceModel_AfterClientDispose_StaysUsable() => run.Result.AssertPassed(nameof(LifetimeAttacks.HandedOutModelOutlivesTheClient));
 
     [Fact]
+    public void Model_HandedOut_ReportsItsMemoryToTheGcUntilCollected() => run.Result.AssertPassed(nameof(LifetimeAttacks.HandedOutModelReportsItsMemoryUntilCollected));
+
+    [Fact]
     public void Tokenizer_AfterModelDispose_StaysUsable() => run.Result.AssertPassed(nameof(LifetimeAttacks.HandedOutTokenizerOutlivesTheModel));
 
     [Fact]

@@ -7,56 +7,56 @@ namespace Phi3.OnnxSdk.Tests.Faults;
 public sealed class LoadFaultTests(ChildRun<LoadAttacks> run) : IClassFixture<ChildRun<LoadAttacks>>
 {
     [Fact]
-    public void Load_TokenizerConfigMissing_RefusedAndNoFinalizerCrash() => run.Result.AssertPassed(nameof(LoadAttacks.TokenizerConfigMissing));
+    public void Constructor_TokenizerConfigMissing_ThrowsPhi3ModelExceptionWithoutNativeCrash() => run.Result.AssertPassed(nameof(LoadAttacks.TokenizerConfigMissing));
 
     [Fact]
-    public void Load_TokenizerConfigCorrupt_RefusedAndNoFinalizerCrash() => run.Result.AssertPassed(nameof(LoadAttacks.TokenizerConfigCorrupt));
+    public void Constructor_TokenizerConfigCorrupt_ThrowsPhi3ModelExceptionWithoutNativeCrash() => run.Result.AssertPassed(nameof(LoadAttacks.TokenizerConfigCorrupt));
 
     [Fact]
-    public void Load_TokenizerJsonTruncated_RefusedAndNoFinalizerCrash() => run.Result.AssertPassed(nameof(LoadAttacks.TokenizerJsonTruncated));
+    public void Constructor_TokenizerJsonTruncated_ThrowsPhi3ModelExceptionWithoutNativeCrash() => run.Result.AssertPassed(nameof(LoadAttacks.TokenizerJsonTruncated));
 
     [Fact]
-    public void Load_TokenizerJsonNotATokenizer_RefusedAndNoFinalizerCrash() => run.Result.AssertPassed(nameof(LoadAttacks.TokenizerJsonNotATokenizer));
+    public void Constructor_TokenizerJsonNotATokenizer_ThrowsPhi3ModelExceptionWithoutNativeCrash() => run.Result.AssertPassed(nameof(LoadAttacks.TokenizerJsonNotATokenizer));
 
     [Fact]
-    public void Load_NativeTokenizerConstructorFails_RefusedAndNoFinalizerCrash() => run.Result.AssertPassed(nameof(LoadAttacks.TokenizerClassUnsupported));
+    public void Constructor_NativeTokenizerConstructorFails_ThrowsPhi3ModelExceptionWithoutNativeCrash() => run.Result.AssertPassed(nameof(LoadAttacks.TokenizerClassUnsupported));
 
     [Fact]
-    public void Load_TokenizerOfAThousandEntries_Refused() => run.Result.AssertPassed(nameof(LoadAttacks.TokenizerOfAThousandEntries));
+    public void Constructor_TokenizerOfAThousandEntries_Refused() => run.Result.AssertPassed(nameof(LoadAttacks.TokenizerOfAThousandEntries));
 
     [Fact]
-    public void Load_TokenizerLargerThanTheModel_Refused() => run.Result.AssertPassed(nameof(LoadAttacks.TokenizerLargerThanTheModel));
+    public void Constructor_TokenizerLargerThanTheModel_Refused() => run.Result.AssertPassed(nameof(LoadAttacks.TokenizerLargerThanTheModel));
 
     [Fact]
-    public void Load_ConfigVocabSizeOffTheGraph_RefusedNamingField() => run.Result.AssertPassed(nameof(LoadAttacks.ConfigVocabSizeOffTheGraph));
+    public void Constructor_ConfigVocabSizeOffTheGraph_RefusedNamingField() => run.Result.AssertPassed(nameof(LoadAttacks.ConfigVocabSizeOffTheGraph));
 
     [Fact]
-    public void Load_ConfigHeadSizeOffTheGraph_RefusedNamingField() => run.Result.AssertPassed(nameof(LoadAttacks.ConfigHeadSizeOffTheGraph));
+    public void Constructor_ConfigHeadSizeOffTheGraph_RefusedNamingField() => run.Result.AssertPassed(nameof(LoadAttacks.ConfigHeadSizeOffTheGraph));
 
     [Fact]
-    public void Load_ConfigKvHeadsOffTheGraph_RefusedNamingField() => run.Result.AssertPassed(nameof(LoadAttacks.ConfigKvHeadsOffTheGraph));
+    public void Constructor_ConfigKvHeadsOffTheGraph_RefusedNamingField() => run.Result.AssertPassed(nameof(LoadAttacks.ConfigKvHeadsOffTheGraph));
 
     [Fact]
-    public void Load_ConfigMoreLayersThanTheGraph_RefusedNamingField() => run.Result.AssertPassed(nameof(LoadAttacks.ConfigMoreLayersThanTheGraph));
+    public void Constructor_ConfigMoreLayersThanTheGraph_RefusedNamingField() => run.Result.AssertPassed(nameof(LoadAttacks.ConfigMoreLayersThanTheGraph));
 
     [Fact]
-    public void Load_ConfigFewerLayersThanTheGraph_RefusedNamingField() => run.Result.AssertPassed(nameof(LoadAttacks.ConfigFewerLayersThanTheGraph));
+    public void Constructor_ConfigFewerLayersThanTheGraph_RefusedNamingField() => run.Result.AssertPassed(nameof(LoadAttacks.ConfigFewerLayersThanTheGraph));
 
     [Fact]
-    public void Load_ConfigPadOutsideTheVocabulary_RefusedNamingField() => run.Result.AssertPassed(nameof(LoadAttacks.ConfigPadOutsideTheVocabulary));
+    public void Constructor_ConfigPadOutsideTheVocabulary_RefusedNamingField() => run.Result.AssertPassed(nameof(LoadAttacks.ConfigPadOutsideTheVocabulary));
 
     [Fact]
-    public void Load_ConfigEosOutsideTheVocabulary_RefusedNamingField() => run.Result.AssertPassed(nameof(LoadAttacks.ConfigEosOutsideTheVocabulary));
+    public void Constructor_ConfigEosOutsideTheVocabulary_RefusedNamingField() => run.Result.AssertPassed(nameof(LoadAttacks.ConfigEosOutsideTheVocabulary));
 
     [Fact]
-    public void Load_ConfigContextBeyondTheRotaryCache_RefusedNamingField() => run.Result.AssertPassed(nameof(LoadAttacks.ConfigContextBeyondTheRotaryCache));
+    public void Constructor_ConfigContextBeyondTheRotaryCache_RefusedNamingField() => run.Result.AssertPassed(nameof(LoadAttacks.ConfigContextBeyondTheRotaryCache));
 
     [Fact]
-    public void Load_ConfigContextLengthAsString_RefusedNamingFileAndField() => run.Result.AssertPassed(nameof(LoadAttacks.ConfigContextLengthAsString));
+    public void Constructor_ConfigContextLengthAsString_RefusedNamingFileAndField() => run.Result.AssertPassed(nameof(LoadAttacks.ConfigContextLengthAsString));
 
     [Fact]
-    public void Load_ConfigFlagAsString_RefusedNamingField() => run.Result.AssertPassed(nameof(LoadAttacks.ConfigFlagAsString));
+    public void Constructor_ConfigFlagAsString_RefusedNamingField() => run.Result.AssertPassed(nameof(LoadAttacks.ConfigFlagAsString));
 
     [Fact]
-    public void Load_SoundFolderAfterTheFailures_LoadsAndAnswers() => run.Result.AssertPassed(nameof(LoadAttacks.SoundFolderStillLoadsAndAnswers));
+    public void Constructor_SoundFolderAfterTheFailures_LoadsAndAnswers() => run.Result.AssertPassed(nameof(LoadAttacks.SoundFolderStillLoadsAndAnswers));
 }

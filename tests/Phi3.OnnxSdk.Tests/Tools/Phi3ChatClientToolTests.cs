@@ -1,14 +1,14 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
-using Phi3.OnnxSdk.SyntheticModels;
 using Phi3.OnnxSdk.Tools;
 
 namespace Phi3.OnnxSdk.Tests.Tools;
 
 /// <summary>Tool calling and structured output end to end through <see cref="Phi3ChatClient"/> on the synthetic model.</summary>
-[Collection(SyntheticModelGroup.Name)]
-public sealed class Phi3ChatClientToolTests : IDisposable
+/// <remarks>The tests share one loaded model (<see cref="TinyModelFixture"/>); each gets a fresh client over it, so no KV cache or log crosses tests.</remarks>
+[Collection(TinyModelGroup.Name)]
+public sealed class Phi3ChatClientToolTests(TinyModelFixture model) : IDisposable
 {
     private static readonly Dictionary<string, string> s_schemas = new()
     {
@@ -16,7 +16,7 @@ public sealed class Phi3ChatClientToolTests : IDisposable
         ["add"] = TestTools.AddSchema,
     };
 
-    private readonly Phi3ChatClient _client = new(TestModelCache.GetOrBuild("tiny"));
+    private readonly Phi3ChatClient _client = new(model.Model);
 
     public enum Mood
     {
@@ -203,10 +203,24 @@ public sealed class Phi3ChatClientToolTests : IDisposable
     }
 
     [Fact]
+    public async Task GetResponseAsync_StopSequenceInsideTheCallMarker_PartialMarkerDroppedAndReported()
+    {
+        // RequireAny makes the answer start with "<tool_call>"; the stop sequence cuts it after "<t".
+        var options = new ChatOptions { Tools = [TestTools.Add], ToolMode = ChatToolMode.RequireAny, StopSequences = ["ool_c"], MaxOutputTokens = 40 };
+
+        var response = await _client.GetResponseAsync("Add 2 and 3.", options);
+
+        Assert.Equal(ChatFinishReason.Stop, response.FinishReason);
+        Assert.Empty(response.Text);
+        Assert.Empty(CallsOf(response));
+        Assert.Equal("<t", response.AdditionalProperties?[Phi3ChatResponseKeys.IncompleteToolCall]);
+    }
+
+    [Fact]
     public async Task GetResponseAsync_RelaxedSchemaKeywords_EachLoggedOnceAtDebugLevel()
     {
         var logger = new Hub.CapturingLogger();
-        using var client = new Phi3ChatClient(TestModelCache.GetOrBuild("tiny"), new Phi3ChatClientOptions { Logger = logger });
+        using var client = new Phi3ChatClient(model.Model, new Phi3ChatClientOptions { Logger = logger });
         var tool = AIFunctionFactory.Create(([Url] string address, [DeniedValues("x")] string code) => 0, "open_page");
 
         for (int i = 0; i < 3; i++)
@@ -224,12 +238,48 @@ public sealed class Phi3ChatClientToolTests : IDisposable
     private static List<FunctionCallContent> CallsOf(ChatResponse response) => response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().ToList();
 
     [Fact]
-    public async Task GetResponseAsync_ToolSchemaNotAnObject_ThrowsNamingTheTool()
+    public async Task GetResponseAsync_UnusableToolsBesideAGoodOne_SkippedWithOneWarningEach()
+    {
+        var logger = new Hub.CapturingLogger();
+        using var client = new Phi3ChatClient(model.Model, new Phi3ChatClientOptions { Logger = logger });
+        var scalar = TestTools.Declare("scalar_tool", "Broken.", """{"type":"string"}""");
+        var never = AIFunctionFactory.CreateDeclaration("never_tool", "Broken.", JsonDocument.Parse("false").RootElement.Clone());
+        var loop = TestTools.Declare("loop_tool", "Broken.", """{"type":"object","allOf":[{"$ref":"#"}]}""");
+        var options = new ChatOptions { Tools = [scalar, never, loop, TestTools.Add, TestTools.Add], ToolMode = ChatToolMode.RequireAny, MaxOutputTokens = 80 };
+
+        for (int i = 0; i < 2; i++)
+        {
+            var response = await client.GetResponseAsync("Hi", options);
+            Assert.All(CallsOf(response), call => Assert.Equal("add", call.Name));
+        }
+
+        var warnings = logger.Messages.Where(m => m.StartsWith("Warning: Tool '", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, warnings.Count);
+        Assert.Single(warnings, m => m.Contains("'scalar_tool' is left out", StringComparison.Ordinal) && m.Contains("\"type\" must be \"object\"", StringComparison.Ordinal));
+        Assert.Single(warnings, m => m.Contains("'never_tool' is left out", StringComparison.Ordinal) && m.Contains("schema false", StringComparison.Ordinal));
+        Assert.Single(warnings, m => m.Contains("'loop_tool' is left out", StringComparison.Ordinal) && m.Contains("refers to itself", StringComparison.Ordinal));
+        Assert.Single(warnings, m => m.Contains("'add' is left out", StringComparison.Ordinal) && m.Contains("the first tool of that name is offered", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_RequiredToolUnusable_ThrowsNamingTheTool()
+    {
+        var bad = TestTools.Declare("scalar_tool", "Broken.", """{"type":"string"}""");
+        var options = new ChatOptions { Tools = [bad, TestTools.Add], ToolMode = ChatToolMode.RequireSpecific("scalar_tool") };
+
+        var ex = await Assert.ThrowsAsync<Phi3ToolSchemaException>(() => _client.GetResponseAsync("Hi", options));
+
+        Assert.Contains("'scalar_tool'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_RequireAnyWithOnlyUnusableTools_ThrowsArgumentException()
     {
         var bad = TestTools.Declare("scalar_tool", "Broken.", """{"type":"string"}""");
 
-        var ex = await Assert.ThrowsAsync<Phi3ToolSchemaException>(() => _client.GetResponseAsync("Hi", new ChatOptions { Tools = [bad] }));
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => _client.GetResponseAsync("Hi", new ChatOptions { Tools = [bad], ToolMode = ChatToolMode.RequireAny }));
 
+        Assert.Contains("no tool of the request can be used", ex.Message, StringComparison.Ordinal);
         Assert.Contains("'scalar_tool'", ex.Message, StringComparison.Ordinal);
     }
 

@@ -65,9 +65,25 @@ public sealed class ToolCallStreamParserTests
     }
 
     [Fact]
-    public void Complete_ArgumentsFailTheCheck_CallKeptWithException()
+    public void Complete_ArgumentsFailTheCheckUnderDrop_CallLeftOutAndDescribed()
     {
         var parser = new ToolCallStreamParser(["add"], (name, arguments) => arguments.GetProperty("a").GetInt32() > 5 ? [$"{name}: /a too big"] : []);
+        parser.Append("<tool_call>[{\"name\":\"add\",\"arguments\":{\"a\":9}},{\"name\":\"add\",\"arguments\":{\"a\":1}}]");
+
+        Assert.Empty(parser.Complete(cutOff: false, out var calls, out var dropped));
+
+        Assert.Null(dropped);
+        var kept = Assert.Single(calls);
+        Assert.Null(kept.Exception);
+        Assert.Equal(1, ((System.Text.Json.JsonElement)kept.Arguments!["a"]!).GetInt32());
+        Assert.StartsWith("{\"name\":\"add\",\"arguments\":{\"a\":9}}: ", parser.InvalidCalls, StringComparison.Ordinal);
+        Assert.Contains("add: /a too big", parser.InvalidCalls, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Complete_ArgumentsFailTheCheckUnderReturn_CallKeptWithException()
+    {
+        var parser = new ToolCallStreamParser(["add"], (name, arguments) => arguments.GetProperty("a").GetInt32() > 5 ? [$"{name}: /a too big"] : [], Phi3InvalidToolCalls.Return);
         parser.Append("<tool_call>[{\"name\":\"add\",\"arguments\":{\"a\":9}},{\"name\":\"add\",\"arguments\":{\"a\":1}}]");
 
         parser.Complete(cutOff: false, out var calls, out _);

@@ -43,6 +43,55 @@ public sealed class ToolDefinitionTests
         Assert.Equal("add", ex.ToolName);
     }
 
+    [Theory]
+    [InlineData("""{"type":"string"}""", "\"type\" must be \"object\"")]
+    [InlineData("false", "schema false")]
+    [InlineData("""{"type":"object","allOf":[{"$ref":"#"}]}""", "refers to itself at '#'")]
+    public void FromTools_UnusableSchemaWithSkippedList_ToolSkippedWithReason(string schema, string cause)
+    {
+        var tool = AIFunctionFactory.CreateDeclaration("broken_tool", "x", JsonDocument.Parse(schema).RootElement.Clone());
+        var skipped = new List<(string Tool, string Reason)>();
+
+        var tools = ToolDefinition.FromTools([tool, TestTools.Add], skipped: skipped);
+
+        Assert.Equal("add", Assert.Single(tools).Name);
+        var (name, reason) = Assert.Single(skipped);
+        Assert.Equal("broken_tool", name);
+        Assert.Contains(cause, reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromTools_DuplicateNamesWithSkippedList_FirstWins()
+    {
+        var second = TestTools.Declare("add", "The second add.", TestTools.AddSchema);
+        var skipped = new List<(string Tool, string Reason)>();
+
+        var tools = ToolDefinition.FromTools([TestTools.Add, second], skipped: skipped);
+
+        Assert.Equal(TestTools.Add.Description, Assert.Single(tools).Description);
+        Assert.Equal("add", Assert.Single(skipped).Tool);
+    }
+
+    [Fact]
+    public void FromTools_RequiredToolUnusable_ThrowsEvenWithSkippedList()
+    {
+        var tool = AIFunctionFactory.CreateDeclaration("broken_tool", "x", JsonDocument.Parse("false").RootElement.Clone());
+
+        var ex = Assert.Throws<Phi3ToolSchemaException>(() => ToolDefinition.FromTools([tool], "broken_tool", []));
+
+        Assert.Equal("broken_tool", ex.ToolName);
+    }
+
+    [Fact]
+    public void FromTools_TrueSchema_AnyObject()
+    {
+        var tool = AIFunctionFactory.CreateDeclaration("free_tool", "x", JsonDocument.Parse("true").RootElement.Clone());
+
+        var definition = Assert.Single(ToolDefinition.FromTools([tool]));
+
+        Assert.Equal("""{"type":"object","properties":{}}""", definition.Parameters.ToJsonString());
+    }
+
     [Fact]
     public void FromTools_NonFunctionTool_ThrowsNotSupported()
     {

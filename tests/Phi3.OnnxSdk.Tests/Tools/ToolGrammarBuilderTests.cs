@@ -83,7 +83,28 @@ public sealed class ToolGrammarBuilderTests(SyntheticModelFixture model)
 
         Assert.Equal(ToolGuidance.LarkGrammarType, guidance.Type);
         Assert.Contains("start: answer | calls", guidance.Data, StringComparison.Ordinal);
-        Assert.Contains("~/(?s:\\s*<tool_call>.*)/", guidance.Data, StringComparison.Ordinal);
+        Assert.False(TextBranchAllows(guidance.Data, "  <tool_call>[{\"name\":\"get_weather\"}]"));
+        Assert.True(TextBranchAllows(guidance.Data, "a < b, <tool_callx> and <tool_cal"));
+    }
+
+    [Theory]
+    [InlineData("Sure. <tool_call>[{\"name\":\"get_weather\",\"arguments\":{}}]")]
+    [InlineData("line one\n<tool_call>[]")]
+    [InlineData("x<tool_call>")]
+    public void Build_Auto_TextBranchRejectsCallMarkerMidText(string text)
+    {
+        var guidance = ToolGrammarBuilder.Build([ToolDefinition.From(TestTools.Weather)], ChatToolMode.Auto, null)!;
+
+        Assert.False(TextBranchAllows(guidance.Data, text));
+    }
+
+    /// <summary>Evaluates the grammar's <c>TEXT: /A/ &amp; ~/B/</c> line with .NET regexes (the same syntax for these patterns): A matches whole, B does not.</summary>
+    private static bool TextBranchAllows(string grammar, string text)
+    {
+        var line = System.Text.RegularExpressions.Regex.Match(grammar, "^TEXT: /(?<a>.*)/ & ~/(?<b>.*)/$", System.Text.RegularExpressions.RegexOptions.Multiline);
+        Assert.True(line.Success, grammar);
+        return System.Text.RegularExpressions.Regex.IsMatch(text, $"^(?:{line.Groups["a"].Value})$")
+            && !System.Text.RegularExpressions.Regex.IsMatch(text, $"^(?:{line.Groups["b"].Value})$");
     }
 
     [Fact]
@@ -178,6 +199,22 @@ public sealed class ToolGrammarBuilderTests(SyntheticModelFixture model)
     public void Build_RequireAnyWithoutTools_Throws()
     {
         Assert.Throws<ArgumentException>(() => ToolGrammarBuilder.Build([], ChatToolMode.RequireAny, null));
+    }
+
+    [Fact]
+    public void BuildResponseSchema_TrueSchema_AnyJsonObject()
+    {
+        var built = ToolGrammarBuilder.BuildResponseSchema(ChatResponseFormat.ForJsonSchema(JsonDocument.Parse("true").RootElement))!;
+
+        Assert.Equal("object", built["type"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void BuildResponseSchema_FalseSchema_ThrowsNamingTheResponseFormat()
+    {
+        var ex = Assert.Throws<Phi3ToolSchemaException>(() => ToolGrammarBuilder.BuildResponseSchema(ChatResponseFormat.ForJsonSchema(JsonDocument.Parse("false").RootElement, "never")));
+
+        Assert.Contains("response-format schema 'never'", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

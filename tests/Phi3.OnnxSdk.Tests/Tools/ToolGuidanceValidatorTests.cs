@@ -36,15 +36,20 @@ public sealed class ToolGuidanceValidatorTests(SyntheticModelFixture model)
     }
 
     [Fact]
-    public void EnsureCompiles_BadResponseSchema_ThrowsNamingTheResponseFormat()
+    public void EnsureCompiles_BadResponseSchema_RelaxedDownTheLadderAndChecked()
     {
         var format = ChatResponseFormat.ForJsonSchema(JsonDocument.Parse("""{"type":"object","properties":{"x":{"type":"nonsense"}}}""").RootElement);
         var plan = ToolCallingPlan.Create(new ChatOptions { Tools = [TestTools.Weather], ResponseFormat = format });
 
-        var ex = Assert.Throws<Phi3ToolSchemaException>(() => ToolGuidanceValidator.EnsureCompiles(model.Model, plan, out _));
+        var compiled = ToolGuidanceValidator.EnsureCompiles(model.Model, plan, out var fallbacks);
 
-        Assert.Null(ex.ToolName);
-        Assert.Contains("response-format", ex.Message, StringComparison.Ordinal);
+        var (owner, fallback, error) = Assert.Single(fallbacks);
+        Assert.Equal(ToolGuidanceValidator.ResponseFormatKey, owner);
+        Assert.Equal(ToolSchemaFallback.AnyObject, fallback);
+        Assert.Contains("nonsense", error, StringComparison.Ordinal);
+        Assert.Equal(ToolSchemaFallback.AnyObject, compiled.ResponseFallback);
+        Assert.NotNull(compiled.CreateResponseFormatCheck());
+        Assert.Contains(compiled.Relaxations, r => r.Owner is null && r.Keyword == SchemaRelaxation.WholeSchema);
     }
 
     [Fact]

@@ -3,21 +3,22 @@ using Microsoft.ML.OnnxRuntimeGenAI;
 namespace Phi3.OnnxSdk.Runtime.Native;
 
 /// <summary>
-/// The native tokenizer of a <see cref="Phi3Model"/>, with the lifetime rules of <see cref="GuardedModel"/>. It also
-/// closes a crash of the 0.18.0 managed wrapper: a <see cref="Tokenizer"/> whose constructor threw is still finalized,
-/// and its finalizer passes a null handle to <c>OgaDestroyTokenizer</c>, which dereferences it (SIGSEGV on the
-/// finalizer thread, at a random later moment). Here the finalizer of an object whose base constructor threw does nothing.
+/// The native tokenizer of a <see cref="Phi3Model"/>, with the lifetime rules of <see cref="GuardedModel"/>
+/// (<see cref="HandOutLifetime"/>). It also closes a crash of the 0.18.0 managed wrapper: a <see cref="Tokenizer"/>
+/// whose constructor threw is still finalized, and its finalizer passes a null handle to <c>OgaDestroyTokenizer</c>,
+/// which dereferences it (SIGSEGV on the finalizer thread, at a random later moment). Here the finalizer of an object
+/// whose base constructor threw does nothing.
 /// </summary>
 internal sealed class GuardedTokenizer : Tokenizer
 {
-    private readonly bool _constructed;
-    private readonly HandOutLifetime _lifetime = new();
+    private readonly HandOutLifetime _lifetime;
 
     /// <exception cref="OnnxRuntimeGenAIException">onnxruntime-genai could not load the tokenizer.</exception>
     public GuardedTokenizer(Model model)
         : base(model)
     {
-        _constructed = true;
+        _lifetime = new HandOutLifetime();
+        _lifetime.MarkConstructed();
     }
 
     /// <summary>Marks the tokenizer as held outside the SDK and returns it; the caller serializes this with <see cref="ReleaseByOwner"/>.</summary>
@@ -28,19 +29,13 @@ internal sealed class GuardedTokenizer : Tokenizer
     }
 
     /// <summary>Frees the native tokenizer now, unless it was handed out (then it is freed once unreferenced).</summary>
-    public void ReleaseByOwner()
-    {
-        if (!_lifetime.IsHandedOut)
-        {
-            // The finalizer still runs, and finds the object disposed.
-            base.Dispose(true);
-        }
-    }
+    public void ReleaseByOwner() => _lifetime.ReleaseByOwner(() => base.Dispose(true));
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
-        if (_constructed && !disposing)
+        // _lifetime is null when the base constructor threw: nothing to free.
+        if (_lifetime?.FinalizerMayFree(disposing) == true)
         {
             base.Dispose(disposing);
         }
