@@ -55,7 +55,7 @@ internal sealed class ToolCallingPlan
     /// <summary>Gets the schema keywords of the callable tools and the response format that the grammar does not enforce.</summary>
     public IReadOnlyList<SchemaRelaxation> Relaxations { get; }
 
-    /// <summary>Gets the tools left out of the request (name, why): a schema that cannot be used, or a name an earlier tool has.</summary>
+    /// <summary>Gets the tools left out of the request (name, why): a schema that cannot be used, a name an earlier tool has, or a tool that is not a function (a hosted tool).</summary>
     public IReadOnlyList<(string Tool, string Reason)> Skipped { get; private init; } = [];
 
     /// <summary>Gets how much of the response-format schema the grammar enforces.</summary>
@@ -74,7 +74,6 @@ internal sealed class ToolCallingPlan
     /// <param name="invalidCalls">What the stream parser does with a call whose arguments break its tool's schema.</param>
     /// <param name="responseFallback">How much of the response-format schema the grammar enforces.</param>
     /// <returns>The plan.</returns>
-    /// <exception cref="NotSupportedException">A tool is not a function.</exception>
     /// <exception cref="Phi3ToolSchemaException">
     /// The response-format schema cannot be used, or the tool <see cref="ChatToolMode.RequireSpecific"/> names has a schema
     /// that cannot be used or a name another tool has (the message names it). Other unusable tools are left out (<see cref="Skipped"/>).

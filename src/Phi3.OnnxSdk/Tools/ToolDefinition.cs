@@ -21,7 +21,7 @@ internal sealed record ToolDefinition(string Name, string Description, JsonObjec
     /// first tool of a name wins). <see langword="null"/>: such a tool throws instead.
     /// </param>
     /// <returns>One definition per usable tool, in order.</returns>
-    /// <exception cref="NotSupportedException">A tool is not an <see cref="AIFunctionDeclaration"/>.</exception>
+    /// <exception cref="NotSupportedException">A tool is not an <see cref="AIFunctionDeclaration"/> and <paramref name="skipped"/> is <see langword="null"/> (with a list, such a tool is left out and listed).</exception>
     /// <exception cref="Phi3ToolSchemaException">
     /// A tool's name is empty or repeated, or its schema cannot be used, and either <paramref name="skipped"/> is
     /// <see langword="null"/> or the tool is <paramref name="requiredName"/> (the message names the tool and the cause).
@@ -35,6 +35,14 @@ internal sealed record ToolDefinition(string Name, string Description, JsonObjec
         {
             if (tool is not AIFunctionDeclaration function)
             {
+                if (skipped is not null && tool is not null)
+                {
+                    // Hosted tools (web search, code interpreter, MCP servers run by a service) have no local meaning:
+                    // left out like an unusable schema, as other providers ignore tools they cannot offer.
+                    skipped.Add((tool.Name, $"Tool '{tool.Name}' ({tool.GetType().Name}) is left out: Phi-3 runs locally and can only call functions (AIFunctionDeclaration, e.g. from AIFunctionFactory.Create)."));
+                    continue;
+                }
+
                 throw new NotSupportedException(
                     $"Tool '{tool?.Name}' ({tool?.GetType().Name ?? "null"}) is not supported: Phi-3 runs locally and can only call functions (AIFunctionDeclaration, e.g. from AIFunctionFactory.Create).");
             }

@@ -99,4 +99,17 @@ public sealed class ToolDefinitionTests
 
         Assert.Contains("AIFunctionDeclaration", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void FromTools_NonFunctionToolWithSkippedList_LeftOutWithReasonBesideTheFunctions()
+    {
+        var skipped = new List<(string Tool, string Reason)>();
+
+        var tools = ToolDefinition.FromTools([new HostedWebSearchTool(), TestTools.Add], skipped: skipped);
+
+        Assert.Equal("add", Assert.Single(tools).Name);
+        var (_, reason) = Assert.Single(skipped);
+        Assert.Contains("HostedWebSearchTool", reason, StringComparison.Ordinal);
+        Assert.Contains("AIFunctionDeclaration", reason, StringComparison.Ordinal);
+    }
 }
