@@ -70,6 +70,7 @@ public sealed class Phi3ChatClient : IChatClient
     private readonly ChatClientMetadata _metadata;
     private readonly LocalTurnRunner _localTurns;
     private readonly RequestDiagnostics _diagnostics;
+    private readonly Vision.VisionProcessor? _vision;
     private readonly bool _reuse;
     private readonly int _headroom;
     private readonly long _kvBudget;
@@ -140,7 +141,10 @@ public sealed class Phi3ChatClient : IChatClient
             _reuse = (_options.EnableKvReuse ?? true) && cached > 0 && _kvBudget > 0;
             _headroom = _options.KvCacheHeadroomTokens ?? (_reuse ? 1024 : 0);
             _prefillChunk = _options.PrefillChunkTokens ?? 512;
-            _batching = (_options.EnableBatching ?? false) && concurrency > 1 && model.PadTokenId is not null;
+            _vision = Vision.ImagePlaceholders.IsVisionModel(model.ModelType) ? new Vision.VisionProcessor(model) : null;
+
+            // The batching engine does not take phi3v models (their prompts go through the vision pipeline).
+            _batching = (_options.EnableBatching ?? false) && concurrency > 1 && model.PadTokenId is not null && _vision is null;
             _maxBatch = concurrency;
             _gatherQuiet = _options.BatchGatherTime ?? GeneratorBatchScheduler.DefaultGatherQuiet;
 
@@ -257,6 +261,7 @@ public sealed class Phi3ChatClient : IChatClient
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 
         var tools = Tools.ToolCallingPlan.Create(options);
+        var images = new Vision.ImagePlaceholders(_metadata.DefaultModelId!, _model.ModelType, _model.ContextLength);
         int[] prompt;
         GenerationSettings settings;
         IReadOnlyList<(string Tool, Tools.ToolSchemaFallback Fallback, string Error)> fallbacks;
@@ -265,18 +270,12 @@ public sealed class Phi3ChatClient : IChatClient
             tools = Tools.ToolGuidanceValidator.EnsureCompiles(_model.NativeModel, tools, out fallbacks);
             settings = ChatOptionsMapper.ToSettings(options, _options, tools.Guidance);
             RequestChecks.Check(settings, _model, tools);
-            prompt = _promptBuilder.Build(tools.PrepareMessages(messages), options?.Instructions);
+            prompt = _promptBuilder.Build(tools.PrepareMessages(messages), options?.Instructions, images);
         }
 
         _diagnostics.Report(options, _metadata.DefaultModelId!, tools, fallbacks);
 
-        if (prompt.Length >= _model.ContextLength)
-        {
-            throw new ArgumentException(
-                $"The prompt is {prompt.Length} tokens but the model's context is {_model.ContextLength} tokens, which must hold the prompt and at least one output token. Shorten the conversation.",
-                nameof(messages));
-        }
-
+        PromptLimits.EnsureFits(prompt.Length, images, _model.ContextLength);
         var request = new GenerationRequest(
             prompt,
             settings,
@@ -284,7 +283,7 @@ public sealed class Phi3ChatClient : IChatClient
             "phi3-" + Guid.NewGuid().ToString("N"),
             "msg-" + Guid.NewGuid().ToString("N"),
             DateTimeOffset.UtcNow,
-            tools);
+            tools) { Images = images.Decode() };
         return StreamAsync(request, cancellationToken);
     }
 
@@ -384,6 +383,7 @@ public sealed class Phi3ChatClient : IChatClient
 
         _sessions.Dispose();
         _threads.Dispose();
+        _vision?.Dispose();
         if (_ownsModel)
         {
             _model.Dispose();
@@ -455,7 +455,7 @@ public sealed class Phi3ChatClient : IChatClient
                 while (reader.TryRead(out var item))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    yield return ToUpdate(request, item);
+                    yield return ChatUpdateFactory.ToUpdate(request, item);
                 }
             }
         }
@@ -501,49 +501,6 @@ public sealed class Phi3ChatClient : IChatClient
         }
     }
 
-    private static ChatResponseUpdate ToUpdate(GenerationRequest request, GenerationEvent item)
-    {
-        var update = new ChatResponseUpdate
-        {
-            Role = ChatRole.Assistant,
-            ResponseId = request.ResponseId,
-            MessageId = request.MessageId,
-            CreatedAt = request.CreatedAt,
-            ModelId = request.ModelId,
-            RawRepresentation = item.TokenIds,
-        };
-        if (item.Text.Length > 0)
-        {
-            update.Contents.Add(new TextContent(item.Text));
-        }
-
-        if (item.Calls is { } calls)
-        {
-            foreach (var call in calls)
-            {
-                update.Contents.Add(call);
-            }
-        }
-
-        if (item.IncompleteCall is { } incomplete)
-        {
-            update.AdditionalProperties = new() { [Phi3ChatResponseKeys.IncompleteToolCall] = incomplete };
-        }
-
-        if (item.IsFinal)
-        {
-            update.FinishReason = item.FinishReason;
-            update.Contents.Add(new UsageContent(new UsageDetails
-            {
-                InputTokenCount = item.InputTokens,
-                OutputTokenCount = item.OutputTokens,
-                TotalTokenCount = item.InputTokens + item.OutputTokens,
-            }));
-        }
-
-        return update;
-    }
-
     private void Generate(GenerationRequest request, ChannelWriter<GenerationEvent> writer, CancellationToken cancellationToken)
     {
         KvSession? session = null;
@@ -560,7 +517,7 @@ public sealed class Phi3ChatClient : IChatClient
             int reused = 0;
             if (_reuse && settings.AllowsKvReuse)
             {
-                session = _sessions.Take(prompt, settings.GeneratorKey, required, out reused);
+                session = _sessions.Take(prompt, settings.GeneratorKey, required, out reused, request.ImageKey);
             }
 
             if (session is null && _batching && !request.Tools.AllowsCalls && BatchedTurnRunner.CanBatch(settings) && HasCompany())
@@ -576,7 +533,7 @@ public sealed class Phi3ChatClient : IChatClient
             if (session is null)
             {
                 reused = 0;
-                session = new KvSession(_model, settings, SessionLength(required, settings.AllowsKvReuse));
+                session = new KvSession(_model, settings, SessionLength(required, settings.AllowsKvReuse), request.ImageKey);
             }
             else
             {
@@ -584,7 +541,8 @@ public sealed class Phi3ChatClient : IChatClient
             }
 
             Interlocked.Add(ref _reusedTokens, reused);
-            _localTurns.Run(session, reused, request, writer, ref _prefilledTokens, cancellationToken);
+            int fed = reused == 0 && request.Images.Count > 0 ? _vision!.Prefill(session, prompt, request.Images, ref _prefilledTokens) : reused;
+            _localTurns.Run(session, fed, request, writer, ref _prefilledTokens, cancellationToken);
             keep = session.Reusable && !cancellationToken.IsCancellationRequested;
             writer.TryComplete();
         }
