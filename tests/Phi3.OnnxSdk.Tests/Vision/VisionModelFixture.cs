@@ -1,19 +1,88 @@
+using Microsoft.Extensions.AI;
+using Microsoft.ML.OnnxRuntimeGenAI;
 using Phi3.OnnxSdk.SyntheticModels;
 
 namespace Phi3.OnnxSdk.Tests.Vision;
 
-/// <summary>The synthetic tiny-vision (phi3v) model, loaded once for a test class.</summary>
+/// <summary>
+/// The synthetic tiny-vision (phi3v) model, loaded once for a test class, with PNG test images on disk and the raw
+/// onnxruntime-genai loop (MultiModalProcessor + Generator) as the reference. PNG bytes are safe in process: the runtime's
+/// PNG path reports errors as exceptions (docs/vision.md).
+/// </summary>
 public sealed class VisionModelFixture : IDisposable
 {
+    /// <summary>The text of the questions the tests ask about an image.</summary>
+    public const string Question = "What is in the picture?";
+
+    private readonly string _images = Path.Combine(Path.GetTempPath(), "phi3-vision-tests-" + Guid.NewGuid().ToString("N"));
+
     public VisionModelFixture()
     {
         Folder = TestModelCache.GetOrBuild("tiny-vision");
         Model = new Phi3Model(Folder);
+        Directory.CreateDirectory(_images);
     }
 
     public string Folder { get; }
 
     public Phi3Model Model { get; }
 
-    public void Dispose() => Model.Dispose();
+    /// <summary>A synthetic PNG of the given size; the seed decides its pixels.</summary>
+    public static DataContent Image(int width, int height, int seed = 1) => new(SyntheticImages.Png(width, height, seed), "image/png");
+
+    /// <summary>The path of a PNG file with the pixels of <see cref="Image"/>.</summary>
+    public string ImageFile(int width, int height, int seed = 1) => SyntheticImages.PngFile(_images, width, height, seed);
+
+    /// <summary>Greedy options with few output tokens.</summary>
+    public static ChatOptions Greedy(int maxTokens = 6) => new() { MaxOutputTokens = maxTokens };
+
+    /// <summary>
+    /// The raw loop: <paramref name="prompt"/> (with <c>&lt;|image_N|&gt;</c> tags) and image files through the
+    /// runtime's processor, then greedy generation; the sequence's length after SetInputs is the input token count.
+    /// </summary>
+    public (int InputTokens, int[] Generated) GenerateRaw(string prompt, string[] imageFiles, int maxTokens)
+    {
+        var model = Model.Model;
+        using var processor = new MultiModalProcessor(model);
+        using var images = imageFiles.Length == 0 ? null : Images.Load(imageFiles);
+        using var inputs = processor.ProcessImages(prompt, images);
+        using var parameters = new GeneratorParams(model);
+        parameters.SetSearchOption("max_length", Model.ContextLength);
+        using var generator = new Generator(model, parameters);
+        generator.SetInputs(inputs);
+        int input = generator.GetSequence(0).Length;
+        var ids = new List<int>();
+        while (ids.Count < maxTokens && !generator.IsDone())
+        {
+            generator.GenerateNextToken();
+            int next = generator.GetNextTokens()[0];
+            if (Model.EosTokenIds.Contains(next))
+            {
+                break;
+            }
+
+            ids.Add(next);
+        }
+
+        return (input, [.. ids]);
+    }
+
+    /// <summary>The tokens the runtime gives the text of <paramref name="prompt"/> around its image tags (each piece encoded alone, as ProcessImages does).</summary>
+    public int TextTokens(string prompt)
+    {
+        int count = 0;
+        foreach (string piece in System.Text.RegularExpressions.Regex.Split(prompt, @"<\|image_\d+\|>"))
+        {
+            using var sequences = Model.Tokenizer.Encode(piece);
+            count += sequences[0].Length;
+        }
+
+        return count;
+    }
+
+    public void Dispose()
+    {
+        Model.Dispose();
+        Directory.Delete(_images, recursive: true);
+    }
 }
