@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.AI;
 using Phi3.OnnxSdk.SyntheticModels;
 using Phi3.OnnxSdk.Tests.Faults;
@@ -92,14 +91,13 @@ public sealed class ImageAttacks
     [Attack]
     public static void HugeImageRefusedFromItsHeader()
     {
-        var watch = Stopwatch.StartNew();
+        // The header-only PNG has no pixel data: had its pixels been decoded, the refusal would say "truncated".
         var ex = Refused<ArgumentException>(new DataContent(SyntheticImages.PngHeaderOnly(20000, 20000), "image/png"));
         Assert.Contains("20000 x 20000", ex.Message, StringComparison.Ordinal);
         Assert.Contains("16384", ex.Message, StringComparison.Ordinal);
 
         // 12000 x 9000: each side fits, the pixel count does not.
         Assert.Contains("100 megapixels", Refused<ArgumentException>(new DataContent(SyntheticImages.PngHeaderOnly(12000, 9000), "image/png")).Message, StringComparison.Ordinal);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"took {watch.Elapsed}: pixels were decoded");
     }
 
     [Attack]
