@@ -30,6 +30,16 @@ namespace Phi3.OnnxSdk;
 /// <see cref="Phi3ToolSchemaException"/> naming the tool.
 /// </para>
 /// <para>
+/// A vision model (genai_config.json type <c>phi3v</c>: Phi-3-vision, Phi-3.5-vision) takes images in user messages:
+/// <see cref="DataContent"/> with an image media type and <see cref="UriContent"/> with a <c>file:</c> URI (see
+/// <see cref="Vision.Phi3ImageLimits"/> for the formats and limits). They are numbered over the conversation where the
+/// contents put them, each standing for its image tokens in the prompt ids (counted in
+/// <see cref="UsageDetails.InputTokenCount"/>); text that spells <c>&lt;|image_1|&gt;</c> stays text. Each image is
+/// checked and decoded in safe code and reaches onnxruntime-genai as a fresh PNG; a bad one is refused with
+/// <see cref="ArgumentException"/> or <see cref="NotSupportedException"/> when the method is called. A text model
+/// refuses images with <see cref="NotSupportedException"/>. See docs/vision.md.
+/// </para>
+/// <para>
 /// The KV caches of recent conversations are kept (see <see cref="Phi3ChatClientOptions.EnableKvReuse"/>): a request
 /// whose prompt shares a token prefix with a cached conversation rewinds that generator and feeds only the new tokens,
 /// with greedy output identical to a fresh prefill. At most <see cref="Phi3ChatClientOptions.MaxCachedSessions"/>
@@ -222,8 +232,8 @@ public sealed class Phi3ChatClient : IChatClient
 
     /// <inheritdoc />
     /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">A message is null or holds an unpaired surrogate, the prompt does not fit the context, or an option is invalid (top-k above the vocabulary, guidance that does not compile).</exception>
-    /// <exception cref="NotSupportedException">A message has content or a role the model cannot take, or an option is not supported.</exception>
+    /// <exception cref="ArgumentException">A message is null or holds an unpaired surrogate, an image is not a complete image, too large or too elongated, the prompt (images included) does not fit the context, or an option is invalid (top-k above the vocabulary, guidance that does not compile).</exception>
+    /// <exception cref="NotSupportedException">A message has content or a role the model cannot take (an image on a text model, an image media type or URI scheme that is not supported), or an option is not supported.</exception>
     /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <remarks>
@@ -251,8 +261,8 @@ public sealed class Phi3ChatClient : IChatClient
     /// </para>
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">A message is null or holds an unpaired surrogate, the prompt does not fit the context, or an option is invalid (top-k above the vocabulary, guidance that does not compile).</exception>
-    /// <exception cref="NotSupportedException">A message has content or a role the model cannot take, or an option is not supported.</exception>
+    /// <exception cref="ArgumentException">A message is null or holds an unpaired surrogate, an image is not a complete image, too large or too elongated, the prompt (images included) does not fit the context, or an option is invalid (top-k above the vocabulary, guidance that does not compile).</exception>
+    /// <exception cref="NotSupportedException">A message has content or a role the model cannot take (an image on a text model, an image media type or URI scheme that is not supported), or an option is not supported.</exception>
     /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (while enumerating).</exception>
     public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
