@@ -158,4 +158,20 @@ public sealed class Phi3ChatClientVisionTests(VisionModelFixture fixture) : ICla
         Assert.StartsWith("{", response.Text.TrimStart(), StringComparison.Ordinal);
         Assert.True(response.Usage!.InputTokenCount > Phi3VisionTokenRule.ImageTokens(336, 336));
     }
+
+    [Fact]
+    public async Task GetResponseAsync_ConcurrentImageRequests_EqualSequentialOnes()
+    {
+        using var client = new Phi3ChatClient(fixture.Model, new Phi3ChatClientOptions { EnableKvReuse = false });
+        ChatMessage[][] requests = [[Ask(VisionModelFixture.Image(336, 336, seed: 4), Question)], [Ask(VisionModelFixture.Image(500, 900, seed: 5), Question)], [Ask(VisionModelFixture.Image(1344, 1008, seed: 6), Question)]];
+        var sequential = new List<int[]>();
+        foreach (var messages in requests)
+        {
+            sequential.Add(Tokens(await client.GetResponseAsync(messages, VisionModelFixture.Greedy(4))));
+        }
+
+        var concurrent = await Task.WhenAll(requests.Select(m => Task.Run(() => client.GetResponseAsync(m, VisionModelFixture.Greedy(4)))));
+
+        Assert.Equal(sequential, concurrent.Select(Tokens));
+    }
 }
