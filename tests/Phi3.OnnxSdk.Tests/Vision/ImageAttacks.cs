@@ -142,4 +142,30 @@ public sealed class ImageAttacks
         byte[] cmyk = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Vision", "Images", "cmyk-320x240.jpg"));
         Assert.Equal(TextTokens() + Phi3VisionTokenRule.ImageTokens(320, 240), await AnswerTokensAsync(new DataContent(cmyk, "image/jpeg")));
     }
+
+    /// <summary>Disposing the client while image requests run (decode, processor, prefill) ends them with .NET exceptions; the native processor is freed after them.</summary>
+    [Attack]
+    public static async Task DisposeWhileImageRequestsRun()
+    {
+        foreach (int delay in new[] { 0, 20, 80, 200 })
+        {
+            var client = new Phi3ChatClient(s_model.Value, new Phi3ChatClientOptions { EnableKvReuse = false });
+            var requests = Enumerable.Range(0, 3).Select(i => Task.Run(() => client.GetResponseAsync(Ask(new DataContent(SyntheticImages.Png(1344, 1008, i), "image/png")), new ChatOptions { MaxOutputTokens = 4 }))).ToList();
+            await Task.Delay(delay);
+            client.Dispose();
+            foreach (var request in requests)
+            {
+                try
+                {
+                    await request;
+                }
+                catch (Exception ex) when (ex is ObjectDisposedException or OperationCanceledException)
+                {
+                }
+            }
+        }
+
+        // The shared model still serves images afterwards.
+        Assert.True(await AnswerTokensAsync(new DataContent(SyntheticImages.Png(336, 336, 1), "image/png")) > Phi3VisionTokenRule.ImageTokens(336, 336));
+    }
 }

@@ -40,4 +40,7 @@ public sealed class ImageFaultTests(ChildRun<ImageAttacks> run) : IClassFixture<
 
     [Fact]
     public void GetResponseAsync_CmykJpeg_Decoded() => run.Result.AssertPassed(nameof(ImageAttacks.CmykJpegDecodes));
+
+    [Fact]
+    public void Dispose_WhileImageRequestsRun_EndsThemWithExceptionsNoCrash() => run.Result.AssertPassed(nameof(ImageAttacks.DisposeWhileImageRequestsRun));
 }
