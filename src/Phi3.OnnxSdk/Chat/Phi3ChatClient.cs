@@ -42,7 +42,8 @@ namespace Phi3.OnnxSdk;
 /// <para>
 /// The KV caches of recent conversations are kept (see <see cref="Phi3ChatClientOptions.EnableKvReuse"/>): a request
 /// whose prompt shares a token prefix with a cached conversation rewinds that generator and feeds only the new tokens,
-/// with greedy output identical to a fresh prefill. At most <see cref="Phi3ChatClientOptions.MaxCachedSessions"/>
+/// with greedy output identical to a fresh prefill (a vision model's generator cannot rewind: it is reused only when the
+/// prompt holds all its tokens and the same images). At most <see cref="Phi3ChatClientOptions.MaxCachedSessions"/>
 /// conversations and <see cref="Phi3ChatClientOptions.MaxCachedKvBytes"/> bytes of KV cache are kept (by default a
 /// quarter of the memory available to the process); the least recently used are freed first, and the most recent
 /// conversation's cache is always kept.
