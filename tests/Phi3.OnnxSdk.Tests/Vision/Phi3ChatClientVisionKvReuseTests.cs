@@ -105,4 +105,20 @@ public sealed class Phi3ChatClientVisionKvReuseTests(VisionModelFixture fixture)
         Assert.Equal(expected, actual);
         Assert.Equal(before, reusing.ReusedTokens);
     }
+
+    [Fact]
+    public async Task GetResponseAsync_SameQuestionRepeatedOnAVisionModel_NoRewindAndTheSameAnswer()
+    {
+        // On a text model the repeat rewinds the cached session by its answer; a phi3v generator throws on RewindTo.
+        using var client = new Phi3ChatClient(fixture.Model);
+        foreach (var message in new[] { new ChatMessage(ChatRole.User, "Hello world!"), Ask(VisionModelFixture.Image(336, 336), new TextContent("Hello world!")) })
+        {
+            var first = await client.GetResponseAsync([message], VisionModelFixture.Greedy(6));
+            var second = await client.GetResponseAsync([message], VisionModelFixture.Greedy(6));
+
+            Assert.Equal((int[])first.RawRepresentation!, (int[])second.RawRepresentation!);
+        }
+
+        Assert.Equal(0, client.ReusedTokens);
+    }
 }
