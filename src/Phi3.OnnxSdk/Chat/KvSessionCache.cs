@@ -56,9 +56,9 @@ internal sealed class KvSessionCache : IDisposable
     /// <summary>
     /// Takes the session with the longest reusable prefix of <paramref name="prompt"/> among those created with
     /// <paramref name="generatorKey"/> whose buffer holds <paramref name="requiredLength"/> tokens and of whose last prompt at least
-    /// half is reusable; <see langword="null"/> if none.
+    /// half is reusable, and whose images are <paramref name="imageKey"/>'s; <see langword="null"/> if none.
     /// </summary>
-    public KvSession? Take(int[] prompt, string generatorKey, int requiredLength, out int reusableLength)
+    public KvSession? Take(int[] prompt, string generatorKey, int requiredLength, out int reusableLength, string imageKey = "")
     {
         reusableLength = 0;
         lock (_gate)
@@ -67,7 +67,8 @@ internal sealed class KvSessionCache : IDisposable
             for (var node = _sessions.First; node is not null; node = node.Next)
             {
                 var session = node.Value;
-                if (session.GeneratorKey != generatorKey || session.MaxLength < requiredLength)
+                // Equal ids do not mean equal images: an image's placeholders are the same ids for any image of its size.
+                if (session.GeneratorKey != generatorKey || session.ImageKey != imageKey || session.MaxLength < requiredLength)
                 {
                     continue;
                 }

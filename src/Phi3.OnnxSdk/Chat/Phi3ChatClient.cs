@@ -30,9 +30,20 @@ namespace Phi3.OnnxSdk;
 /// <see cref="Phi3ToolSchemaException"/> naming the tool.
 /// </para>
 /// <para>
+/// A vision model (genai_config.json type <c>phi3v</c>: Phi-3-vision, Phi-3.5-vision) takes images in user messages:
+/// <see cref="DataContent"/> with an image media type and <see cref="UriContent"/> with a <c>file:</c> URI (see
+/// <see cref="Vision.Phi3ImageLimits"/> for the formats and limits). They are numbered over the conversation where the
+/// contents put them, each standing for its image tokens in the prompt ids (counted in
+/// <see cref="UsageDetails.InputTokenCount"/>); text that spells <c>&lt;|image_1|&gt;</c> stays text. Each image is
+/// checked and decoded in safe code and reaches onnxruntime-genai as a fresh PNG; a bad one is refused with
+/// <see cref="ArgumentException"/> or <see cref="NotSupportedException"/> when the method is called. A text model
+/// refuses images with <see cref="NotSupportedException"/>. See docs/vision.md.
+/// </para>
+/// <para>
 /// The KV caches of recent conversations are kept (see <see cref="Phi3ChatClientOptions.EnableKvReuse"/>): a request
 /// whose prompt shares a token prefix with a cached conversation rewinds that generator and feeds only the new tokens,
-/// with greedy output identical to a fresh prefill. At most <see cref="Phi3ChatClientOptions.MaxCachedSessions"/>
+/// with greedy output identical to a fresh prefill (a vision model's generator cannot rewind: it is reused only when the
+/// prompt holds all its tokens and the same images). At most <see cref="Phi3ChatClientOptions.MaxCachedSessions"/>
 /// conversations and <see cref="Phi3ChatClientOptions.MaxCachedKvBytes"/> bytes of KV cache are kept (by default a
 /// quarter of the memory available to the process); the least recently used are freed first, and the most recent
 /// conversation's cache is always kept.
@@ -71,6 +82,7 @@ public sealed class Phi3ChatClient : IChatClient
     private readonly ChatClientMetadata _metadata;
     private readonly LocalTurnRunner _localTurns;
     private readonly RequestDiagnostics _diagnostics;
+    private readonly Vision.VisionProcessor? _vision;
     private readonly bool _reuse;
     private readonly int _headroom;
     private readonly long _kvBudget;
@@ -141,7 +153,10 @@ public sealed class Phi3ChatClient : IChatClient
             _reuse = (_options.EnableKvReuse ?? true) && cached > 0 && _kvBudget > 0;
             _headroom = _options.KvCacheHeadroomTokens ?? (_reuse ? 1024 : 0);
             _prefillChunk = _options.PrefillChunkTokens ?? 512;
-            _batching = (_options.EnableBatching ?? false) && concurrency > 1 && model.PadTokenId is not null;
+            _vision = Vision.ImagePlaceholders.IsVisionModel(model.ModelType) ? new Vision.VisionProcessor(model) : null;
+
+            // The batching engine does not take phi3v models (their prompts go through the vision pipeline).
+            _batching = (_options.EnableBatching ?? false) && concurrency > 1 && model.PadTokenId is not null && _vision is null;
             _maxBatch = concurrency;
             _gatherQuiet = _options.BatchGatherTime ?? GeneratorBatchScheduler.DefaultGatherQuiet;
 
@@ -219,8 +234,8 @@ public sealed class Phi3ChatClient : IChatClient
 
     /// <inheritdoc />
     /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">A message is null or holds an unpaired surrogate, the prompt does not fit the context, or an option is invalid (top-k above the vocabulary, guidance that does not compile).</exception>
-    /// <exception cref="NotSupportedException">A message has content or a role the model cannot take, or an option is not supported.</exception>
+    /// <exception cref="ArgumentException">A message is null or holds an unpaired surrogate, an image is not a complete image, too large or too elongated, the prompt (images included) does not fit the context, or an option is invalid (top-k above the vocabulary, guidance that does not compile).</exception>
+    /// <exception cref="NotSupportedException">A message has content or a role the model cannot take (an image on a text model, an image media type or URI scheme that is not supported), or an option is not supported.</exception>
     /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <remarks>
@@ -250,8 +265,8 @@ public sealed class Phi3ChatClient : IChatClient
     /// </para>
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentException">A message is null or holds an unpaired surrogate, the prompt does not fit the context, or an option is invalid (top-k above the vocabulary, guidance that does not compile).</exception>
-    /// <exception cref="NotSupportedException">A message has content or a role the model cannot take, or an option is not supported.</exception>
+    /// <exception cref="ArgumentException">A message is null or holds an unpaired surrogate, an image is not a complete image, too large or too elongated, the prompt (images included) does not fit the context, or an option is invalid (top-k above the vocabulary, guidance that does not compile).</exception>
+    /// <exception cref="NotSupportedException">A message has content or a role the model cannot take (an image on a text model, an image media type or URI scheme that is not supported), or an option is not supported.</exception>
     /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (while enumerating).</exception>
     public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
@@ -260,6 +275,7 @@ public sealed class Phi3ChatClient : IChatClient
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 
         var tools = Tools.ToolCallingPlan.Create(options, invalidCalls: _options.InvalidToolCalls ?? Phi3InvalidToolCalls.Drop);
+        var images = new Vision.ImagePlaceholders(_metadata.DefaultModelId!, _model.ModelType, _model.ContextLength);
         int[] prompt;
         GenerationSettings settings;
         IReadOnlyList<(string Tool, Tools.ToolSchemaFallback Fallback, string Error)> fallbacks;
@@ -268,18 +284,12 @@ public sealed class Phi3ChatClient : IChatClient
             tools = Tools.ToolGuidanceValidator.EnsureCompiles(_model.NativeModel, tools, out fallbacks);
             settings = ChatOptionsMapper.ToSettings(options, _options, tools.Guidance);
             RequestChecks.Check(settings, _model, tools);
-            prompt = _promptBuilder.Build(tools.PrepareMessages(messages), options?.Instructions);
+            prompt = _promptBuilder.Build(tools.PrepareMessages(messages), options?.Instructions, images);
         }
 
         _diagnostics.Report(options, _metadata.DefaultModelId!, tools, fallbacks);
 
-        if (prompt.Length >= _model.ContextLength)
-        {
-            throw new ArgumentException(
-                $"The prompt is {prompt.Length} tokens but the model's context is {_model.ContextLength} tokens, which must hold the prompt and at least one output token. Shorten the conversation.",
-                nameof(messages));
-        }
-
+        PromptLimits.EnsureFits(prompt.Length, images, _model.ContextLength);
         var request = new GenerationRequest(
             prompt,
             settings,
@@ -287,7 +297,7 @@ public sealed class Phi3ChatClient : IChatClient
             "phi3-" + Guid.NewGuid().ToString("N"),
             "msg-" + Guid.NewGuid().ToString("N"),
             DateTimeOffset.UtcNow,
-            tools);
+            tools) { Images = images.Decode() };
         return StreamAsync(request, cancellationToken);
     }
 
@@ -387,6 +397,7 @@ public sealed class Phi3ChatClient : IChatClient
 
         _sessions.Dispose();
         _threads.Dispose();
+        _vision?.Dispose();
         if (_ownsModel)
         {
             _model.Dispose();
@@ -458,7 +469,7 @@ public sealed class Phi3ChatClient : IChatClient
                 while (reader.TryRead(out var item))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    yield return ToUpdate(request, item);
+                    yield return ChatUpdateFactory.ToUpdate(request, item);
                 }
             }
         }
@@ -504,59 +515,6 @@ public sealed class Phi3ChatClient : IChatClient
         }
     }
 
-    private static ChatResponseUpdate ToUpdate(GenerationRequest request, GenerationEvent item)
-    {
-        var update = new ChatResponseUpdate
-        {
-            Role = ChatRole.Assistant,
-            ResponseId = request.ResponseId,
-            MessageId = request.MessageId,
-            CreatedAt = request.CreatedAt,
-            ModelId = request.ModelId,
-            RawRepresentation = item.TokenIds,
-        };
-        if (item.Text.Length > 0)
-        {
-            update.Contents.Add(new TextContent(item.Text));
-        }
-
-        if (item.Calls is { } calls)
-        {
-            foreach (var call in calls)
-            {
-                update.Contents.Add(call);
-            }
-        }
-
-        if (item.IncompleteCall is { } incomplete)
-        {
-            (update.AdditionalProperties ??= [])[Phi3ChatResponseKeys.IncompleteToolCall] = incomplete;
-        }
-
-        if (item.InvalidCalls is { } invalid)
-        {
-            (update.AdditionalProperties ??= [])[Phi3ChatResponseKeys.InvalidToolCalls] = invalid;
-        }
-
-        if (item.FormatViolations is { } violations)
-        {
-            (update.AdditionalProperties ??= [])[Phi3ChatResponseKeys.ResponseFormatViolations] = violations;
-        }
-
-        if (item.IsFinal)
-        {
-            update.FinishReason = item.FinishReason;
-            update.Contents.Add(new UsageContent(new UsageDetails
-            {
-                InputTokenCount = item.InputTokens,
-                OutputTokenCount = item.OutputTokens,
-                TotalTokenCount = item.InputTokens + item.OutputTokens,
-            }));
-        }
-
-        return update;
-    }
-
     private void Generate(GenerationRequest request, ChannelWriter<GenerationEvent> writer, CancellationToken cancellationToken)
     {
         KvSession? session = null;
@@ -573,7 +531,7 @@ public sealed class Phi3ChatClient : IChatClient
             int reused = 0;
             if (_reuse && settings.AllowsKvReuse)
             {
-                session = _sessions.Take(prompt, settings.GeneratorKey, required, out reused);
+                session = _sessions.Take(prompt, settings.GeneratorKey, required, out reused, request.ImageKey);
             }
 
             if (session is null && _batching && !request.Tools.AllowsCalls && BatchedTurnRunner.CanBatch(settings) && HasCompany())
@@ -589,7 +547,7 @@ public sealed class Phi3ChatClient : IChatClient
             if (session is null)
             {
                 reused = 0;
-                session = new KvSession(_model, settings, SessionLength(required, settings.AllowsKvReuse));
+                session = new KvSession(_model, settings, SessionLength(required, settings.AllowsKvReuse), request.ImageKey);
             }
             else
             {
@@ -597,7 +555,8 @@ public sealed class Phi3ChatClient : IChatClient
             }
 
             Interlocked.Add(ref _reusedTokens, reused);
-            _localTurns.Run(session, reused, request, writer, ref _prefilledTokens, cancellationToken);
+            int fed = reused == 0 && request.Images.Count > 0 ? _vision!.Prefill(session, prompt, request.Images, ref _prefilledTokens) : reused;
+            _localTurns.Run(session, fed, request, writer, ref _prefilledTokens, cancellationToken);
             keep = session.Reusable && !cancellationToken.IsCancellationRequested;
             writer.TryComplete();
         }

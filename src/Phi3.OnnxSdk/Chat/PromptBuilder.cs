@@ -28,10 +28,10 @@ internal sealed class PromptBuilder
         _end = encoder.EncodeSpecial("<|end|>");
     }
 
-    /// <summary>Builds the prompt ids.</summary>
-    /// <exception cref="ArgumentException">A message is <see langword="null"/>.</exception>
-    /// <exception cref="NotSupportedException">A message has an unknown role or content the model cannot take.</exception>
-    public int[] Build(IEnumerable<ChatMessage> messages, string? instructions)
+    /// <summary>Builds the prompt ids; image contents go to <paramref name="images"/>, which stands them in by their placeholder ids.</summary>
+    /// <exception cref="ArgumentException">A message is <see langword="null"/>, or an image is not readable or does not fit.</exception>
+    /// <exception cref="NotSupportedException">A message has an unknown role or content the model cannot take (an image, on a text model).</exception>
+    public int[] Build(IEnumerable<ChatMessage> messages, string? instructions, Vision.ImagePlaceholders? images = null)
     {
         var ids = new List<int>(256);
         if (_encoder.AddsBos)
@@ -52,6 +52,12 @@ internal sealed class PromptBuilder
             }
 
             int role = RoleToken(message.Role);
+            if (images is not null && message.Contents.Any(Vision.ImageContentReader.IsImage))
+            {
+                AppendTurnWithImages(ids, role, message, images);
+                continue;
+            }
+
             string text = TextOf(message);
             if (role == _system && text.Length == 0)
             {
@@ -71,6 +77,39 @@ internal sealed class PromptBuilder
     {
         ids.Add(role);
         ids.AddRange(_encoder.Encode(text.TrimStart()));
+        ids.Add(_end);
+    }
+
+    /// <summary>
+    /// Appends a turn whose contents hold images: the text runs between them are encoded as plain text (the first one
+    /// trimmed at its start, as any turn's text), each image becomes its placeholder ids, and a newline follows each
+    /// image, as in Phi-3-vision's prompt format (<c>&lt;|image_1|&gt;\n</c>).
+    /// </summary>
+    private void AppendTurnWithImages(List<int> ids, int role, ChatMessage message, Vision.ImagePlaceholders images)
+    {
+        ids.Add(role);
+        var text = new System.Text.StringBuilder();
+        bool afterImage = false;
+        foreach (var content in message.Contents)
+        {
+            if (content is TextContent piece)
+            {
+                text.Append(piece.Text);
+            }
+            else if (Vision.ImageContentReader.IsImage(content))
+            {
+                ids.AddRange(_encoder.Encode(afterImage ? text.ToString() : text.ToString().TrimStart()));
+                text.Clear().Append('\n');
+                images.Append(ids, content, message.Role);
+                afterImage = true;
+            }
+            else if (content is not UsageContent)
+            {
+                throw Unsupported(message, content);
+            }
+        }
+
+        ids.AddRange(_encoder.Encode(text.ToString()));
         ids.Add(_end);
     }
 
@@ -117,11 +156,13 @@ internal sealed class PromptBuilder
                     // Metadata from an earlier response, not part of the conversation.
                     break;
                 default:
-                    throw new NotSupportedException(
-                        $"A {message.Role.Value} message contains {content.GetType().Name}, which this Phi-3 text model cannot take; send text contents only.");
+                    throw Unsupported(message, content);
             }
         }
 
         return many?.ToString() ?? single ?? string.Empty;
     }
+
+    private static NotSupportedException Unsupported(ChatMessage message, AIContent content) =>
+        new($"A {message.Role.Value} message contains {content.GetType().Name}, which this Phi-3 model cannot take; send text contents (and images, to a vision model) only.");
 }
