@@ -169,8 +169,9 @@ public sealed class ChatProcessTests
 
             Assert.True(result.ExitCode == 1, result.ToString());
             var line = Assert.Single(result.StderrLines);
-            Assert.StartsWith("phi3: A user message contains DataContent", line);
-            Assert.Contains("cannot take", line, StringComparison.Ordinal);
+            Assert.StartsWith("phi3: The model '", line);
+            Assert.Contains("cannot take images", line, StringComparison.Ordinal);
+            Assert.Contains("Phi-3-vision-128k-instruct", line, StringComparison.Ordinal);
         }
         finally
         {
@@ -190,7 +191,7 @@ public sealed class ChatProcessTests
 
             Assert.True(result.ExitCode == 0, result.ToString());
             Assert.Equal(hello, result.Stdout);
-            Assert.Single(result.StderrLines, l => l.StartsWith("phi3: A user message contains DataContent", StringComparison.Ordinal));
+            Assert.Single(result.StderrLines, l => l.StartsWith("phi3: The model '", StringComparison.Ordinal));
         }
         finally
         {
