@@ -321,7 +321,7 @@ public sealed class Phi3ChatClient : IChatClient
 
         try
         {
-            int required = (int)Math.Min(_model.ContextLength, 128L + (_options.MaxOutputTokens ?? ChatOptionsMapper.DefaultMaxOutputTokens));
+            int required = (int)Math.Min(_model.ContextLength, 128L + (_options.MaxOutputTokens ?? Phi3ChatClientOptions.DefaultMaxOutputTokens));
             int maxLength = SessionLength(required, withHeadroom: _reuse);
             await _threads.Run(() =>
             {
