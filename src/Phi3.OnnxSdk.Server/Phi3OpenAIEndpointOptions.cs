@@ -38,7 +38,7 @@ public sealed class Phi3OpenAIEndpointOptions
     /// <summary>
     /// Gets or sets the largest <c>max_tokens</c> / <c>max_completion_tokens</c> a request may ask for (larger values get
     /// 400). A request that sets neither gets the chat client's own default (<see cref="Phi3ChatClientOptions.MaxOutputTokens"/>,
-    /// 1024 when unset) or this ceiling, whichever is lower; for a client other than Phi-3's, the ceiling. Default: 4096.
+    /// <see cref="Phi3ChatClientOptions.DefaultMaxOutputTokens"/> when unset) or this ceiling, whichever is lower; for a client other than Phi-3's, the ceiling. Default: 4096.
     /// </summary>
     public int? MaxOutputTokens { get; set; }
 

@@ -41,7 +41,7 @@ internal sealed class ChatSession
             TopK = generation.TopK,
             Seed = generation.Seed,
         };
-        _maxTokens = generation.MaxOutputTokens ?? 1024;
+        _maxTokens = generation.MaxOutputTokens ?? Phi3ChatClientOptions.DefaultMaxOutputTokens;
         _stats = stats;
     }
 

@@ -7,7 +7,7 @@ internal sealed class GenerationOptions
 {
     public Option<string?> System { get; } = CliOptions.AnyText("--system", "-s", "text", "System prompt.");
 
-    public Option<int?> MaxTokens { get; } = CliOptions.Int("--max-tokens", "-n", "n", "Most tokens per answer (default 1024).", min: 1);
+    public Option<int?> MaxTokens { get; } = CliOptions.Int("--max-tokens", "-n", "n", $"Most tokens per answer (default {Phi3ChatClientOptions.DefaultMaxOutputTokens}).", min: 1);
 
     public Option<float?> Temperature { get; } = CliOptions.Float("--temperature", "-t", "t", "Sampling temperature (default: greedy).", min: 0, max: 5);
 

@@ -12,9 +12,6 @@ namespace Phi3.OnnxSdk.Server.Serving;
 /// </summary>
 internal sealed class OpenAIEndpointContext : IDisposable
 {
-    /// <summary><see cref="Phi3ChatClient"/>'s output limit when neither its options nor the request set one.</summary>
-    internal const int Phi3ChatClientDefaultOutputTokens = 1024;
-
     private const int MaxRememberedUnknownFields = 64;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _unknownFields = new(StringComparer.Ordinal);
 
@@ -89,7 +86,7 @@ internal sealed class OpenAIEndpointContext : IDisposable
 
     /// <summary>
     /// The Phi-3 client's default output limit: the host's setting, else the registered options', else the client's built-in
-    /// 1024; <see langword="null"/> (unknown) for any other client.
+    /// <see cref="Phi3ChatClientOptions.DefaultMaxOutputTokens"/>; <see langword="null"/> (unknown) for any other client.
     /// </summary>
     private int? ClientDefaultOutputTokens(IServiceProvider services, Phi3OpenAIEndpointOptions settings, string optionsName)
     {
@@ -100,6 +97,6 @@ internal sealed class OpenAIEndpointContext : IDisposable
 
         return settings.ClientDefaultOutputTokens
             ?? services.GetService<IOptionsMonitor<Phi3Options>>()?.Get(optionsName).ChatClient?.MaxOutputTokens
-            ?? Phi3ChatClientDefaultOutputTokens;
+            ?? Phi3ChatClientOptions.DefaultMaxOutputTokens;
     }
 }

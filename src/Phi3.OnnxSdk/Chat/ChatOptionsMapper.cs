@@ -10,9 +10,6 @@ namespace Phi3.OnnxSdk.Chat;
 /// </summary>
 internal static class ChatOptionsMapper
 {
-    /// <summary>The default output limit when neither the request nor the client sets one.</summary>
-    public const int DefaultMaxOutputTokens = 1024;
-
     /// <summary>
     /// top_k used when sampling is on and no top-k was given: 0, which onnxruntime-genai reads as "no top-k", so
     /// Temperature (and TopP) alone sample from the whole vocabulary as OpenAI-style options mean. The model's own
@@ -28,7 +25,7 @@ internal static class ChatOptionsMapper
     /// <exception cref="NotSupportedException">The response format is unknown, or two guidances are set.</exception>
     public static GenerationSettings ToSettings(ChatOptions? options, Phi3ChatClientOptions defaults, Tools.ToolGuidance? toolGuidance = null)
     {
-        int maxOutput = options?.MaxOutputTokens ?? defaults.MaxOutputTokens ?? DefaultMaxOutputTokens;
+        int maxOutput = options?.MaxOutputTokens ?? defaults.MaxOutputTokens ?? Phi3ChatClientOptions.DefaultMaxOutputTokens;
         if (maxOutput <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(options), maxOutput, "MaxOutputTokens must be at least 1.");

@@ -235,7 +235,7 @@ public sealed class Phi3ChatClient : IChatClient
     /// <inheritdoc />
     /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">A message is null or holds an unpaired surrogate, an image is not a complete image, too large or too elongated, the prompt (images included) does not fit the context, or an option is invalid (top-k above the vocabulary, guidance that does not compile).</exception>
-    /// <exception cref="NotSupportedException">A message has content or a role the model cannot take (an image on a text model, an image media type or URI scheme that is not supported), or an option is not supported.</exception>
+    /// <exception cref="NotSupportedException">A message has content or a role the model cannot take (an image on a text model, an image in a message other than a user message without function calls or results, an image media type or URI scheme that is not supported), or an option is not supported.</exception>
     /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <remarks>
@@ -266,7 +266,7 @@ public sealed class Phi3ChatClient : IChatClient
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="messages"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">A message is null or holds an unpaired surrogate, an image is not a complete image, too large or too elongated, the prompt (images included) does not fit the context, or an option is invalid (top-k above the vocabulary, guidance that does not compile).</exception>
-    /// <exception cref="NotSupportedException">A message has content or a role the model cannot take (an image on a text model, an image media type or URI scheme that is not supported), or an option is not supported.</exception>
+    /// <exception cref="NotSupportedException">A message has content or a role the model cannot take (an image on a text model, an image in a message other than a user message without function calls or results, an image media type or URI scheme that is not supported), or an option is not supported.</exception>
     /// <exception cref="ObjectDisposedException">The client was disposed.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (while enumerating).</exception>
     public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
@@ -321,7 +321,7 @@ public sealed class Phi3ChatClient : IChatClient
 
         try
         {
-            int required = (int)Math.Min(_model.ContextLength, 128L + (_options.MaxOutputTokens ?? ChatOptionsMapper.DefaultMaxOutputTokens));
+            int required = (int)Math.Min(_model.ContextLength, 128L + (_options.MaxOutputTokens ?? Phi3ChatClientOptions.DefaultMaxOutputTokens));
             int maxLength = SessionLength(required, withHeadroom: _reuse);
             await _threads.Run(() =>
             {

@@ -33,7 +33,14 @@ public sealed class Phi3ChatClientOptions
     /// </summary>
     public Phi3InvalidToolCalls? InvalidToolCalls { get; set; }
 
-    /// <summary>Gets or sets the default maximum number of generated tokens. Default: 1024.</summary>
+    /// <summary>
+    /// The maximum number of generated tokens when neither <see cref="MaxOutputTokens"/> nor the request's
+    /// <see cref="Microsoft.Extensions.AI.ChatOptions.MaxOutputTokens"/> sets one: 1024. The OpenAI-compatible server
+    /// reads the same value to know the limit a request without max_tokens gets.
+    /// </summary>
+    public const int DefaultMaxOutputTokens = 1024;
+
+    /// <summary>Gets or sets the default maximum number of generated tokens. Default: <see cref="DefaultMaxOutputTokens"/>.</summary>
     public int? MaxOutputTokens { get; set; }
 
     /// <summary>Gets or sets the default temperature. Default: none (greedy decoding, as the model's config).</summary>

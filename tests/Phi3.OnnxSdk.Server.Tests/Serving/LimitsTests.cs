@@ -132,7 +132,7 @@ public sealed class LimitsTests : IClassFixture<TinyModel>, IDisposable
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(4, recording.LastOptions?.MaxOutputTokens);
         Assert.InRange(System.Text.Json.JsonDocument.Parse(text).RootElement.GetProperty("usage").GetProperty("completion_tokens").GetInt32(), 1, 4);
-        Assert.Equal(OpenAIEndpointContext.Phi3ChatClientDefaultOutputTokens, wide.Services.GetRequiredService<OpenAIEndpointContext>().DefaultOutputTokens);
+        Assert.Equal(Phi3ChatClientOptions.DefaultMaxOutputTokens, wide.Services.GetRequiredService<OpenAIEndpointContext>().DefaultOutputTokens);
     }
 
     [Fact]

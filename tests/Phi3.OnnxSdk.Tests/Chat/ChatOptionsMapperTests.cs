@@ -11,7 +11,7 @@ public sealed class ChatOptionsMapperTests
     {
         var settings = ChatOptionsMapper.ToSettings(null, new Phi3ChatClientOptions());
         Assert.False(settings.SearchFlags["do_sample"]);
-        Assert.Equal(ChatOptionsMapper.DefaultMaxOutputTokens, settings.MaxOutputTokens);
+        Assert.Equal(Phi3ChatClientOptions.DefaultMaxOutputTokens, settings.MaxOutputTokens);
         Assert.Null(settings.GuidanceType);
         Assert.Empty(settings.StopSequences);
     }

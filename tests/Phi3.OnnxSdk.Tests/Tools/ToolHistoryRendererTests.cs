@@ -67,4 +67,36 @@ public sealed class ToolHistoryRendererTests
 
         Assert.Same(user, Assert.Single(ToolHistoryRenderer.Rewrite([user], null)));
     }
+
+    [Fact]
+    public void Rewrite_SystemAdditionToASystemMessageWithAnImage_KeepsTheImage()
+    {
+        var image = new DataContent(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, "image/png");
+
+        var rewritten = ToolHistoryRenderer.Rewrite([new(ChatRole.System, [new TextContent("Be brief."), image]), new(ChatRole.User, "Hi")], "# Tools");
+
+        Assert.Same(image, rewritten[0].Contents[1]);
+        Assert.Equal("Be brief.\n\n# Tools", rewritten[0].Text);
+    }
+
+    [Fact]
+    public void Rewrite_ToolMessageWithAnImageUri_NotSupportedNamingTheRoleAndWhatToDo()
+    {
+        var image = new UriContent(new Uri("file:///tmp/never-read.png"), "image/png");
+
+        var ex = Assert.Throws<NotSupportedException>(() => ToolHistoryRenderer.Rewrite([new(ChatRole.Tool, [new TextContent("done"), image])], null));
+
+        Assert.StartsWith("A tool message holds a UriContent image (image/png);", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Send the image in a user message of its own", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Rewrite_ResultsWithOtherContent_NotSupportedRatherThanDropped()
+    {
+        var pdf = new DataContent(new byte[] { 1, 2, 3 }, "application/pdf");
+
+        var ex = Assert.Throws<NotSupportedException>(() => ToolHistoryRenderer.Rewrite([new(ChatRole.Tool, [new FunctionResultContent("c1", "ok"), pdf])], null));
+
+        Assert.Equal("A tool message with function calls or results holds DataContent, which Phi-3 cannot take there; send text, function calls and function results only.", ex.Message);
+    }
 }
