@@ -58,7 +58,7 @@ internal sealed class VisionProcessor : IDisposable
         {
             CheckTokenCounts(inputs, prompt, images);
             NativeError.ThrowIfFailed(VisionNativeMethods.OgaNamedTensorsDelete(inputs, "input_ids"));
-            NativeError.ThrowIfFailed(VisionNativeMethods.OgaGenerator_SetInputs(GeneratorHandleAccessor.GetHandle(generator), inputs));
+            NativeError.ThrowIfFailed(VisionNativeMethods.OgaGenerator_SetInputs(NativeHandleAccessor.GetHandle(generator), inputs));
             generator.AppendTokens(prompt);
         }
     }
@@ -84,7 +84,7 @@ internal sealed class VisionProcessor : IDisposable
         var lease = _model.AcquireLease();
         try
         {
-            IntPtr result = VisionNativeMethods.OgaCreateMultiModalProcessor(ModelHandleAccessor.GetHandle(_model.NativeModel), out IntPtr created);
+            IntPtr result = VisionNativeMethods.OgaCreateMultiModalProcessor(NativeHandleAccessor.GetHandle(_model.NativeModel), out IntPtr created);
             var processor = OgaProcessorHandle.FromCall(result, created);
             _lease = lease;
             return processor;

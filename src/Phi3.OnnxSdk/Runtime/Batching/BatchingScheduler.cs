@@ -47,7 +47,7 @@ internal sealed class BatchingScheduler : IBatchScheduler
         BatchingScheduler scheduler;
         try
         {
-            scheduler = new BatchingScheduler(ModelHandleAccessor.GetHandle(model.NativeModel), lease);
+            scheduler = new BatchingScheduler(NativeHandleAccessor.GetHandle(model.NativeModel), lease);
         }
         catch
         {

@@ -32,7 +32,7 @@ internal sealed class GuardedGeneratorParams : GeneratorParams
 
     private static Model Checked(Model model)
     {
-        ModelHandleAccessor.GetHandle(model);
+        NativeHandleAccessor.GetHandle(model);
         return model;
     }
 }
