@@ -93,11 +93,23 @@ public sealed class Phi3Server : IAsyncDisposable
     public static Task<Phi3Server> StartAsync(Phi3ServerOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var model = options.Model ?? new Phi3Options();
+        var model = ServedOptions(options.Model);
         return StartCoreAsync(
             options,
             services => new Phi3LazyChatClient(model, services.GetRequiredService<ILoggerFactory>().CreateLogger<Phi3LazyChatClient>(), options.HardwareProbe),
             cancellationToken);
+    }
+
+    /// <summary>
+    /// A copy of the caller's options for the served client: a tool call whose arguments break its schema is returned
+    /// (with the call's <c>Exception</c>) rather than dropped, unless <see cref="Phi3ChatClientOptions.InvalidToolCalls"/>
+    /// is set, as OpenAI's non-strict tools return such a call and leave validation to the caller (docs/scale-out.md).
+    /// </summary>
+    internal static Phi3Options ServedOptions(Phi3Options? model)
+    {
+        var served = model?.Clone() ?? new Phi3Options();
+        served.ChatClient.InvalidToolCalls ??= Phi3InvalidToolCalls.Return;
+        return served;
     }
 
     /// <summary>Starts the server over a client built elsewhere (benchmarks); the server disposes it when it is disposed.</summary>

@@ -130,7 +130,9 @@ public static class Phi3ModelProvisioner
             logger.LogInformation("Loaded the Phi-3 model in {Folder} in {Seconds:F2} s", prepared.Folder, stopwatch.Elapsed.TotalSeconds);
         }
 
-        var client = Phi3ChatClient.CreateOwning(model, WithModelId(options.ChatClient, ModelIdOf(options)), logger);
+        var settings = options.ChatClient?.Clone() ?? new Phi3ChatClientOptions();
+        settings.ModelId = ModelIdOf(options);
+        var client = Phi3ChatClient.CreateOwning(model, settings, logger);
         progress?.Report(new Phi3SetupProgress(Phi3SetupStage.Ready, string.Create(CultureInfo.InvariantCulture, $"Ready in {stopwatch.Elapsed.TotalSeconds:F1} s")));
         return client;
     }
@@ -253,25 +255,6 @@ public static class Phi3ModelProvisioner
             ? await PrepareResolvedAsync(resolution, options, progress, logger, cancellationToken).ConfigureAwait(false)
             : await PrepareAsync(options, progress, logger, hardwareProbe, cancellationToken).ConfigureAwait(false);
         return (await LoadChatClientAsync(prepared, options, progress, logger, cancellationToken).ConfigureAwait(false), placement);
-    }
-
-    /// <summary>A copy of <paramref name="options"/> (every settable property) with <paramref name="modelId"/>; the caller's object is not changed.</summary>
-    private static Phi3ChatClientOptions WithModelId(Phi3ChatClientOptions? options, string modelId)
-    {
-        var copy = new Phi3ChatClientOptions();
-        if (options is not null)
-        {
-            foreach (var property in typeof(Phi3ChatClientOptions).GetProperties())
-            {
-                if (property.CanRead && property.CanWrite && property.GetIndexParameters().Length == 0)
-                {
-                    property.SetValue(copy, property.GetValue(options));
-                }
-            }
-        }
-
-        copy.ModelId = modelId;
-        return copy;
     }
 
     private static PlacementRequest PlacementRequestOf(Phi3Options options) => new()
