@@ -59,9 +59,15 @@ public sealed class Phi3Server : IAsyncDisposable
     /// <exception cref="Phi3ServerException">A non-loopback address without an API key, or the host or port is invalid, or the address is not this machine's.</exception>
     /// <exception cref="IOException">The port is in use.</exception>
     /// <remarks>Also throws what <see cref="Phi3ModelProvisioner.CreateClientAsync"/> throws when the model cannot be loaded.</remarks>
-    public static async Task RunAsync(Phi3ServerOptions options, CancellationToken cancellationToken = default)
+    public static async Task RunAsync(Phi3ServerOptions options, CancellationToken cancellationToken = default) =>
+        await RunCoreAsync(await StartAsync(options, cancellationToken).ConfigureAwait(false), options, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Runs the server over a client built elsewhere (the test host's gated client) until a signal or <paramref name="cancellationToken"/>.</summary>
+    internal static async Task RunOverAsync(IChatClient client, Phi3ServerOptions options, CancellationToken cancellationToken = default) =>
+        await RunCoreAsync(await StartAsync(client, options, cancellationToken).ConfigureAwait(false), options, cancellationToken).ConfigureAwait(false);
+
+    private static async Task RunCoreAsync(Phi3Server server, Phi3ServerOptions options, CancellationToken cancellationToken)
     {
-        var server = await StartAsync(options, cancellationToken).ConfigureAwait(false);
         await using var disposeServer = server.ConfigureAwait(false);
         (options.Output ?? Console.Out).WriteLine($"phi3 serve listening on {server.Url} (OpenAI base URL {server.Url}v1)");
         var lifetime = server._app.Services.GetRequiredService<IHostApplicationLifetime>();
