@@ -266,7 +266,9 @@ public sealed class Phi3Server : IAsyncDisposable
         }
         catch (ArgumentException ex)
         {
-            throw new Phi3ServerException(ex.Message, ex);
+            // The message alone: .NET's " (Parameter 'host')" suffix means nothing to whoever typed --host.
+            string message = ex.ParamName is { } name ? ex.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal) : ex.Message;
+            throw new Phi3ServerException(message, ex);
         }
 
         if (!BindAddress.IsLoopback(address) && apiKey is null)
