@@ -69,6 +69,16 @@ public sealed class ServeProcessTests
     }
 
     [Fact]
+    public async Task Serve_WildcardCorsWithoutKey_IsRefused_ExitCode2()
+    {
+        var result = await Phi3Process.RunAsync(string.Empty, "serve", "--model-path", s_model, "--cors", "*", "--port", "0");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.StartsWith("phi3: Refusing the CORS origin '*' without an API key", Assert.Single(result.StderrLines));
+        Assert.Empty(result.Stdout);
+    }
+
+    [Fact]
     public async Task Serve_HostThatIsNotAName_OneLineWithoutTheParameterSuffix_ExitCode2()
     {
         var result = await Phi3Process.RunAsync(string.Empty, "serve", "--model-path", s_model, "--host", "bad host!", "--port", "0");

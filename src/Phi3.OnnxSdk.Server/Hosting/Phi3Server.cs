@@ -56,7 +56,7 @@ public sealed class Phi3Server : IAsyncDisposable
     /// <param name="cancellationToken">Stops the server as a signal does.</param>
     /// <returns>A task that completes when the server has stopped.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
-    /// <exception cref="Phi3ServerException">A non-loopback address without an API key, or the host or port is invalid, or the address is not this machine's.</exception>
+    /// <exception cref="Phi3ServerException">A non-loopback address or the CORS origin <c>*</c> without an API key, or the host or port is invalid, or the address is not this machine's.</exception>
     /// <exception cref="IOException">The port is in use.</exception>
     /// <remarks>Also throws what <see cref="Phi3ModelProvisioner.CreateClientAsync"/> throws when the model cannot be loaded.</remarks>
     public static async Task RunAsync(Phi3ServerOptions options, CancellationToken cancellationToken = default) =>
@@ -94,7 +94,7 @@ public sealed class Phi3Server : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>The running server; dispose it (or call <see cref="StopAsync"/>) to stop it.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
-    /// <exception cref="Phi3ServerException">A non-loopback address without an API key, or the host or port is invalid, or the address is not this machine's.</exception>
+    /// <exception cref="Phi3ServerException">A non-loopback address or the CORS origin <c>*</c> without an API key, or the host or port is invalid, or the address is not this machine's.</exception>
     /// <exception cref="IOException">The port is in use.</exception>
     public static Task<Phi3Server> StartAsync(Phi3ServerOptions options, CancellationToken cancellationToken = default)
     {
@@ -130,6 +130,12 @@ public sealed class Phi3Server : IAsyncDisposable
     {
         string? apiKey = options.ApiKey is { Length: > 0 } given ? given : Environment.GetEnvironmentVariable(Phi3ServerOptions.ApiKeyVariable) is { Length: > 0 } env ? env : null;
         var endpoint = Listen(options, apiKey);
+        if (apiKey is null && options.CorsOrigins?.Any(o => o.Trim() == "*") == true)
+        {
+            throw new Phi3ServerException(
+                "Refusing the CORS origin '*' without an API key: any web page the user opens could then use this server. List the origins that may call it (for example --cors http://localhost:3000), or set an API key (--api-key or PHI3_API_KEY).");
+        }
+
         var shutdownTimeout = options.ShutdownTimeout ?? TimeSpan.FromSeconds(30);
         var model = options.Model ?? new Phi3Options();
 

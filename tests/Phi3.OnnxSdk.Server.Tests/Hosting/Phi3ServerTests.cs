@@ -56,6 +56,23 @@ public sealed class Phi3ServerTests
     }
 
     [Fact]
+    public async Task StartAsync_WildcardCorsWithoutKey_IsRefusedNamingTheFix()
+    {
+        var error = await Assert.ThrowsAsync<Phi3ServerException>(() => ServerFixture.StartAsync(o => o.CorsOrigins = ["http://localhost:3000", "*"]));
+
+        Assert.StartsWith("Refusing the CORS origin '*' without an API key", error.Message, StringComparison.Ordinal);
+        Assert.Contains("--api-key", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartAsync_WildcardCorsWithKey_Starts()
+    {
+        await using var server = await ServerFixture.StartAsync(o => { o.CorsOrigins = ["*"]; o.ApiKey = "k"; });
+
+        Assert.Equal("127.0.0.1", server.Url.Host);
+    }
+
+    [Fact]
     public async Task MapPhi3OpenAIEndpoints_AppOnAnOpenAddressWithoutKey_WarnsOnceListening()
     {
         var logs = new Phi3.OnnxSdk.Tests.DependencyInjection.CapturingLoggerProvider();
