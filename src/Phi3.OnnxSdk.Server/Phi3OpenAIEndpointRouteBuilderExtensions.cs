@@ -12,6 +12,8 @@ public static class Phi3OpenAIEndpointRouteBuilderExtensions
     /// Maps <c>GET</c> and <c>HEAD {prefix}/health</c>, <c>GET {prefix}/v1/models</c>, <c>GET {prefix}/v1/models/{id}</c> and
     /// <c>POST {prefix}/v1/chat/completions</c> (non-streaming and server-sent events) over the registered chat client. Errors use OpenAI's shape with its status codes; requests
     /// are logged with their id (<c>x-request-id</c>); every route but <c>/health</c> requires the API key when one is set.
+    /// Without a key, web pages are kept out: a request whose <c>Host</c> is not this machine (localhost, a loopback
+    /// address, the address it arrived on) gets a 421, and a body that is not <c>application/json</c> a 415.
     /// CORS is not enabled here: an app that wants browsers on other origins adds its own CORS policy.
     /// </summary>
     /// <param name="endpoints">The app or route group.</param>
@@ -29,6 +31,11 @@ public static class Phi3OpenAIEndpointRouteBuilderExtensions
 
         var group = endpoints.MapGroup(prefix);
         group.AddEndpointFilter(new RequestLogFilter(context.Logger));
+        if (context.Options.ApiKey is not { Length: > 0 })
+        {
+            group.AddEndpointFilter(new KeylessRequestFilter(context.Logger));
+        }
+
         group.MapMethods("/health", [HttpMethods.Get, HttpMethods.Head], () => InfoHandlers.Health(context));
 
         var api = group.MapGroup("/v1");

@@ -127,7 +127,7 @@ public sealed class CommandLineTests
     [InlineData("chat", "--placement", "remote", "--placement remote needs --remote-endpoint URL")]
     [InlineData("models", "--placement", "local-first", "--placement local-first needs --remote-endpoint URL")]
     [InlineData("models", "--remote-endpoint", "ftp://h/v1", "--remote-endpoint needs an absolute http or https address such as http://gpu-box:8000/v1, not 'ftp://h/v1'")]
-    [InlineData("serve", "--remote-endpoint", "http://h/v1", "--remote-endpoint needs --remote-model NAME (the model the endpoint serves) or --model")]
+    [InlineData("serve", "--remote-endpoint", "http://h/v1", "--remote-endpoint needs --remote-model NAME (the model the endpoint serves), --model or PHI3_MODEL")]
     [InlineData("chat", "--remote-api-key", "k", "--remote-api-key goes with --remote-endpoint URL")]
     [InlineData("chat", "-p", "/m", "--remote-endpoint", "http://h/v1", "--remote-model", "x", "--model-path runs that folder here; it cannot be combined with a remote placement (--remote-endpoint without --placement local-first or local)")]
     [InlineData("download", "--placement", "remote", "unknown option '--placement' for 'phi3 download'")]

@@ -47,4 +47,55 @@ public sealed class ImageFileTests : IDisposable
 
         Assert.Equal($"'{path}' is not an image phi3 knows: give a PNG, JPEG, GIF, BMP or WebP file", ex.Message);
     }
+
+    [Theory]
+    [InlineData("/dev/zero")]
+    [InlineData("/dev/null")]
+    public async Task Load_Device_UsageErrorWithoutReading(string device)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // No such paths on Windows.
+        }
+
+        var ex = await Assert.ThrowsAsync<CliUsageException>(() => Task.Run(() => ImageFile.Load(device)).WaitAsync(TimeSpan.FromSeconds(20)));
+
+        Assert.Equal($"cannot read the image '{device}': it is not a regular file (a device, a pipe or a socket); give an image file", ex.Message);
+    }
+
+    [Fact]
+    public async Task Load_Fifo_UsageErrorWithoutBlocking()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // No FIFOs in the file system on Windows.
+        }
+
+        string fifo = Path.Combine(_folder, "pipe.png");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+        {
+            await mkfifo.WaitForExitAsync();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        // Opening a FIFO with no writer blocks: the timeout turns a regression into a failure instead of a hang.
+        var ex = await Assert.ThrowsAsync<CliUsageException>(() => Task.Run(() => ImageFile.Load(fifo)).WaitAsync(TimeSpan.FromSeconds(20)));
+
+        Assert.Contains("it is not a regular file", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(fifo, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_FileOverTheLimit_UsageErrorNamingThePathAndLimit()
+    {
+        string path = Path.Combine(_folder, "huge.png");
+        using (var file = File.Create(path))
+        {
+            file.SetLength(ImageFile.MaxBytes + 1);
+        }
+
+        var ex = Assert.Throws<CliUsageException>(() => ImageFile.Load(path));
+
+        Assert.Equal($"the image '{path}' is larger than 67 MB, the most phi3 reads", ex.Message);
+    }
 }

@@ -87,6 +87,19 @@ public sealed class ModelsProcessTests
     }
 
     [Fact]
+    public async Task Models_RemoteEndpointWithoutRemoteModel_TakesPhi3ModelAsTheName_ElseSaysWhatIsMissing()
+    {
+        string[] args = ["models", "--assume", "cpu:16GB", "--placement", "remote", "--remote-endpoint", "http://gpu-box:8000/v1"];
+        var withVariable = await Phi3Process.RunAsync(new Dictionary<string, string?> { ["PHI3_MODEL"] = "phi-3-small-128k-instruct" }, string.Empty, args);
+        var without = await Phi3Process.RunAsync(string.Empty, args);
+
+        Assert.True(withVariable.ExitCode == 0, withVariable.ToString());
+        Assert.Contains("Placement (remote): remote http://gpu-box:8000/v1 (model phi-3-small-128k-instruct)", withVariable.Stdout.Split('\n'));
+        Assert.Equal(2, without.ExitCode);
+        Assert.Contains("--remote-endpoint needs --remote-model NAME (the model the endpoint serves), --model or PHI3_MODEL", without.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Models_LocalFirstForAFamilyThisMachineRuns_SaysLocalAndWhy()
     {
         var result = await Phi3Process.RunAsync(

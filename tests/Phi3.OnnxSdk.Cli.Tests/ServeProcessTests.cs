@@ -69,6 +69,27 @@ public sealed class ServeProcessTests
     }
 
     [Fact]
+    public async Task Serve_WildcardCorsWithoutKey_IsRefused_ExitCode2()
+    {
+        var result = await Phi3Process.RunAsync(string.Empty, "serve", "--model-path", s_model, "--cors", "*", "--port", "0");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.StartsWith("phi3: Refusing the CORS origin '*' without an API key", Assert.Single(result.StderrLines));
+        Assert.Empty(result.Stdout);
+    }
+
+    [Fact]
+    public async Task Serve_HostThatIsNotAName_OneLineWithoutTheParameterSuffix_ExitCode2()
+    {
+        var result = await Phi3Process.RunAsync(string.Empty, "serve", "--model-path", s_model, "--host", "bad host!", "--port", "0");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        var line = Assert.Single(result.StderrLines);
+        Assert.StartsWith("phi3: The host 'bad host!' is not an IP address or a name this machine resolves", line);
+        Assert.DoesNotContain("(Parameter", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Serve_ApiKeyFlag_RequiredByTheEndpoint_NeverPrinted_SigintStopsWithExit0()
     {
         using var serve = await ServeProcess.StartAsync(s_noEnvironment, "--model-path", s_model, "--api-key", Key);

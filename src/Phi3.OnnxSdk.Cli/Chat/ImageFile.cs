@@ -14,20 +14,19 @@ internal static class ImageFile
     internal const long MaxBytes = 64L * 1024 * 1024;
 
     /// <summary>Reads <paramref name="path"/>.</summary>
-    /// <exception cref="CliUsageException">The file cannot be read, is too large, or is not an image type phi3 knows.</exception>
+    /// <exception cref="CliUsageException">The path is not a regular file (a device, a FIFO), the file cannot be read, is too large, or is not an image type phi3 knows.</exception>
     public static DataContent Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         byte[] bytes;
         try
         {
-            var info = new FileInfo(path);
-            if (info.Exists && info.Length > MaxBytes)
+            if (File.Exists(path) && !FileKind.IsRegularFile(path))
             {
-                throw new CliUsageException(string.Create(CultureInfo.InvariantCulture, $"the image '{path}' is {info.Length / 1e6:0.0} MB; the most phi3 reads is {MaxBytes / 1e6:0} MB"));
+                throw new CliUsageException($"cannot read the image '{path}': it is not a regular file (a device, a pipe or a socket); give an image file");
             }
 
-            bytes = File.ReadAllBytes(path);
+            bytes = ReadBounded(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
@@ -39,6 +38,33 @@ internal static class ImageFile
             ?? throw new CliUsageException($"'{path}' is not an image phi3 knows: give a PNG, JPEG, GIF, BMP or WebP file");
         return new DataContent(bytes, mediaType) { Name = Path.GetFileName(path) };
     }
+
+    /// <summary>Reads at most <see cref="MaxBytes"/> + 1 bytes, whatever the file claims its length is, and refuses a file over <see cref="MaxBytes"/>.</summary>
+    private static byte[] ReadBounded(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+        if (stream.CanSeek && stream.Length > MaxBytes)
+        {
+            throw TooLarge(path);
+        }
+
+        var bytes = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, MaxBytes + 1 - bytes.Length))) > 0)
+        {
+            bytes.Write(chunk, 0, read);
+            if (bytes.Length > MaxBytes)
+            {
+                throw TooLarge(path);
+            }
+        }
+
+        return bytes.ToArray();
+    }
+
+    private static CliUsageException TooLarge(string path) =>
+        new(string.Create(CultureInfo.InvariantCulture, $"the image '{path}' is larger than {MaxBytes / 1e6:0} MB, the most phi3 reads"));
 
     private static string? FromSignature(ReadOnlySpan<byte> bytes) => bytes switch
     {

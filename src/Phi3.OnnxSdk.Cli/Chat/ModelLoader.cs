@@ -5,6 +5,7 @@ using Phi3.OnnxSdk.Catalog;
 using Phi3.OnnxSdk.Hardware;
 using Phi3.OnnxSdk.Hub;
 using Phi3.OnnxSdk.Provisioning;
+using Phi3.OnnxSdk.Remote;
 
 namespace Phi3.OnnxSdk.Cli;
 
@@ -69,7 +70,7 @@ internal static class ModelLoader
             {
                 if (announce)
                 {
-                    context.Console.Note($"Remote {placement.RemoteEndpoint} (model {placement.RemoteModel}): {ErrorText.OneLine(placement.Reason)}");
+                    context.Console.Note($"Remote {EndpointText.Redact(placement.RemoteEndpoint)} (model {placement.RemoteModel}): {ErrorText.OneLine(placement.Reason)}");
                 }
 
                 return Phi3ModelProvisioner.CreateRemoteChatClient(options);

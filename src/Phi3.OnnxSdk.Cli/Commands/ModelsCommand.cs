@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Phi3.OnnxSdk.Catalog;
 using Phi3.OnnxSdk.Hardware;
+using Phi3.OnnxSdk.Remote;
 using Phi3.OnnxSdk.Resolution;
 using Spectre.Console;
 
@@ -165,7 +166,7 @@ internal sealed class ModelsCommand : IPhi3Command
             return;
         }
 
-        string where = decision.IsRemote ? $"remote {decision.RemoteEndpoint} (model {decision.RemoteModel})" : "local";
+        string where = decision.IsRemote ? $"remote {EndpointText.Redact(decision.RemoteEndpoint)} (model {decision.RemoteModel})" : "local";
         string line = $"Placement ({PlacementOptions.Word(decision.Policy)}): {where}";
         console.WriteLine($"[bold]{Markup.Escape(line)}[/]", line);
         WriteClauses(console, "  because: ", decision.Reason);

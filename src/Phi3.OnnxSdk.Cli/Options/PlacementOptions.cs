@@ -23,7 +23,7 @@ internal sealed class PlacementOptions
     public Option<Uri?> Endpoint { get; } = CliOptions.Parsed<Uri>(
         "--remote-endpoint", "url", "An OpenAI-compatible API's base address, e.g. http://gpu-box:8000/v1 (vLLM, Ollama, Azure AI Foundry, another phi3 serve).", ParseEndpoint);
 
-    public Option<string?> Model { get; } = CliOptions.Text("--remote-model", null, "name", "The model name the endpoint serves (default: --model).");
+    public Option<string?> Model { get; } = CliOptions.Text("--remote-model", null, "name", "The model name the endpoint serves (default: --model, or PHI3_MODEL).");
 
     public Option<string?> ApiKey { get; } = CliOptions.Text("--remote-api-key", null, "key", $"The endpoint's key (or {Phi3RemoteOptions.ApiKeyVariable}, which keeps it out of the process list); never printed.");
 
@@ -62,9 +62,9 @@ internal sealed class PlacementOptions
                 return;
             }
 
-            if (placement is not Phi3Placement.LocalOnly && result.GetResult(Model) is null && result.GetResult(family) is null)
+            if (placement is not Phi3Placement.LocalOnly && result.GetResult(Model) is null && result.GetResult(family) is null && FamilyVariable() is null)
             {
-                result.AddError("--remote-endpoint needs --remote-model NAME (the model the endpoint serves) or --model");
+                result.AddError("--remote-endpoint needs --remote-model NAME (the model the endpoint serves), --model or PHI3_MODEL");
             }
 
             if ((placement is null or Phi3Placement.RemoteOnly) && modelPath is not null && result.GetResult(modelPath) is { Implicit: false })
@@ -83,10 +83,15 @@ internal sealed class PlacementOptions
         options.Remote = new Phi3RemoteOptions
         {
             Endpoint = result.GetValue(Endpoint),
-            Model = result.GetValue(Model),
+            // As --model defaults to PHI3_MODEL for the local family, so does the remote model name.
+            Model = result.GetValue(Model) ?? (options.Model is null && result.GetValue(Endpoint) is not null ? FamilyVariable() : null),
             ApiKey = result.GetValue(ApiKey),
         };
     }
+
+    /// <summary>The <c>PHI3_MODEL</c> variable, or <see langword="null"/> when it is unset or blank.</summary>
+    private static string? FamilyVariable() =>
+        Environment.GetEnvironmentVariable(VariantResolver.ModelVariable) is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
 
     /// <summary>Gets whether <paramref name="options"/> may run remotely, so that the placement must be decided first.</summary>
     public static bool MayBeRemote(Phi3Options options)

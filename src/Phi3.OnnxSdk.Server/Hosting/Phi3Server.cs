@@ -56,12 +56,18 @@ public sealed class Phi3Server : IAsyncDisposable
     /// <param name="cancellationToken">Stops the server as a signal does.</param>
     /// <returns>A task that completes when the server has stopped.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
-    /// <exception cref="Phi3ServerException">A non-loopback address without an API key, or the host or port is invalid, or the address is not this machine's.</exception>
+    /// <exception cref="Phi3ServerException">A non-loopback address or the CORS origin <c>*</c> without an API key, or the host or port is invalid, or the address is not this machine's.</exception>
     /// <exception cref="IOException">The port is in use.</exception>
     /// <remarks>Also throws what <see cref="Phi3ModelProvisioner.CreateClientAsync"/> throws when the model cannot be loaded.</remarks>
-    public static async Task RunAsync(Phi3ServerOptions options, CancellationToken cancellationToken = default)
+    public static async Task RunAsync(Phi3ServerOptions options, CancellationToken cancellationToken = default) =>
+        await RunCoreAsync(await StartAsync(options, cancellationToken).ConfigureAwait(false), options, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Runs the server over a client built elsewhere (the test host's gated client) until a signal or <paramref name="cancellationToken"/>.</summary>
+    internal static async Task RunOverAsync(IChatClient client, Phi3ServerOptions options, CancellationToken cancellationToken = default) =>
+        await RunCoreAsync(await StartAsync(client, options, cancellationToken).ConfigureAwait(false), options, cancellationToken).ConfigureAwait(false);
+
+    private static async Task RunCoreAsync(Phi3Server server, Phi3ServerOptions options, CancellationToken cancellationToken)
     {
-        var server = await StartAsync(options, cancellationToken).ConfigureAwait(false);
         await using var disposeServer = server.ConfigureAwait(false);
         (options.Output ?? Console.Out).WriteLine($"phi3 serve listening on {server.Url} (OpenAI base URL {server.Url}v1)");
         var lifetime = server._app.Services.GetRequiredService<IHostApplicationLifetime>();
@@ -88,16 +94,28 @@ public sealed class Phi3Server : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>The running server; dispose it (or call <see cref="StopAsync"/>) to stop it.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
-    /// <exception cref="Phi3ServerException">A non-loopback address without an API key, or the host or port is invalid, or the address is not this machine's.</exception>
+    /// <exception cref="Phi3ServerException">A non-loopback address or the CORS origin <c>*</c> without an API key, or the host or port is invalid, or the address is not this machine's.</exception>
     /// <exception cref="IOException">The port is in use.</exception>
     public static Task<Phi3Server> StartAsync(Phi3ServerOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var model = options.Model ?? new Phi3Options();
+        var model = ServedOptions(options.Model);
         return StartCoreAsync(
             options,
             services => new Phi3LazyChatClient(model, services.GetRequiredService<ILoggerFactory>().CreateLogger<Phi3LazyChatClient>(), options.HardwareProbe),
             cancellationToken);
+    }
+
+    /// <summary>
+    /// A copy of the caller's options for the served client: a tool call whose arguments break its schema is returned
+    /// (with the call's <c>Exception</c>) rather than dropped, unless <see cref="Phi3ChatClientOptions.InvalidToolCalls"/>
+    /// is set, as OpenAI's non-strict tools return such a call and leave validation to the caller (docs/scale-out.md).
+    /// </summary>
+    internal static Phi3Options ServedOptions(Phi3Options? model)
+    {
+        var served = model?.Clone() ?? new Phi3Options();
+        served.ChatClient.InvalidToolCalls ??= Phi3InvalidToolCalls.Return;
+        return served;
     }
 
     /// <summary>Starts the server over a client built elsewhere (benchmarks); the server disposes it when it is disposed.</summary>
@@ -112,6 +130,12 @@ public sealed class Phi3Server : IAsyncDisposable
     {
         string? apiKey = options.ApiKey is { Length: > 0 } given ? given : Environment.GetEnvironmentVariable(Phi3ServerOptions.ApiKeyVariable) is { Length: > 0 } env ? env : null;
         var endpoint = Listen(options, apiKey);
+        if (apiKey is null && options.CorsOrigins?.Any(o => o.Trim() == "*") == true)
+        {
+            throw new Phi3ServerException(
+                "Refusing the CORS origin '*' without an API key: any web page the user opens could then use this server. List the origins that may call it (for example --cors http://localhost:3000), or set an API key (--api-key or PHI3_API_KEY).");
+        }
+
         var shutdownTimeout = options.ShutdownTimeout ?? TimeSpan.FromSeconds(30);
         var model = options.Model ?? new Phi3Options();
 
@@ -248,7 +272,9 @@ public sealed class Phi3Server : IAsyncDisposable
         }
         catch (ArgumentException ex)
         {
-            throw new Phi3ServerException(ex.Message, ex);
+            // The message alone: .NET's " (Parameter 'host')" suffix means nothing to whoever typed --host.
+            string message = ex.ParamName is { } name ? ex.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal) : ex.Message;
+            throw new Phi3ServerException(message, ex);
         }
 
         if (!BindAddress.IsLoopback(address) && apiKey is null)

@@ -49,7 +49,7 @@ public sealed class Phi3ServerOptions
     /// </summary>
     public Phi3OpenAIEndpointOptions Endpoints { get; set; } = new();
 
-    /// <summary>Gets or sets the browser origins allowed to call the server (CORS), for example <c>http://localhost:3000</c>. Default: none, CORS off.</summary>
+    /// <summary>Gets or sets the browser origins allowed to call the server (CORS), for example <c>http://localhost:3000</c>; <c>*</c> (any origin) only with an API key. Default: none, CORS off.</summary>
     public IList<string>? CorsOrigins { get; set; }
 
     /// <summary>Gets or sets how long a stop waits for requests in progress to finish before cutting them off. Default: 30 s.</summary>

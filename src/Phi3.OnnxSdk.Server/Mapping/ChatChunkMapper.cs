@@ -27,6 +27,9 @@ internal sealed class ChatChunkMapper
         _includeUsage = includeUsage;
     }
 
+    /// <summary>Gets the <see cref="Phi3ChatResponseKeys"/> the updates carried so far.</summary>
+    public SortedSet<string> Markers { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Gets the usage reported so far, or <see langword="null"/>.</summary>
     public CompletionUsage? Usage => ChatResponseMapper.ToUsage(_usage);
 
@@ -37,6 +40,7 @@ internal sealed class ChatChunkMapper
     public IEnumerable<ChatCompletionChunk> Map(ChatResponseUpdate update)
     {
         _finish = update.FinishReason ?? _finish;
+        ResponseMarkers.Collect(update.AdditionalProperties, update.Contents, Markers);
         string? text = null;
         List<ToolCall>? calls = null;
         foreach (var content in update.Contents)

@@ -8,7 +8,7 @@ namespace Phi3.OnnxSdk.Server.Mapping;
 /// <summary>
 /// Maps an OpenAI chat-completions request body onto <see cref="ChatMessage"/>s and <see cref="ChatOptions"/>, so the
 /// same <see cref="IChatClient"/> semantics apply as in process. Fields that would change the answer but cannot be
-/// honoured (<c>n</c> above 1, <c>logprobs</c>, <c>logit_bias</c>, audio) are refused rather than ignored; fields that do
+/// honoured (<c>n</c> above 1, <c>logprobs</c>, <c>logit_bias</c>, audio, <c>web_search_options</c>) are refused rather than ignored; fields that do
 /// not change it (<c>store</c>, <c>metadata</c>, <c>service_tier</c>, ...) are ignored. Fields it does not know at all are
 /// ignored too and listed in <see cref="ChatCompletionRequest.UnknownFields"/> (the endpoint logs each name once): OpenAI
 /// clients add fields before a server knows them, and a 400 would break every such client. Pure: no I/O.
@@ -158,6 +158,11 @@ internal static class ChatRequestParser
             && modalities.EnumerateArray().Any(m => m.ValueKind != JsonValueKind.String || m.GetString() != "text"))
         {
             throw Unsupported("modalities", "Only the text modality is supported by this server.");
+        }
+
+        if (TryGet(root, "web_search_options", out _))
+        {
+            throw Unsupported("web_search_options", "Web search ('web_search_options') is not supported by this server: the model answers from the conversation alone. Leave the field out, or search in your app and send the results as messages.");
         }
 
         foreach (string legacy in new[] { "functions", "function_call" })

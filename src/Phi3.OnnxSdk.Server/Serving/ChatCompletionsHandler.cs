@@ -76,6 +76,7 @@ internal sealed class ChatCompletionsHandler
 
             var response = await _endpoint.Client.GetResponseAsync(request.Messages, request.Options, aborted).ConfigureAwait(false);
             var completion = ChatResponseMapper.ToCompletion(response, id, created, served);
+            LogMarkers(requestId, ResponseMarkers.Of(response));
             LogCompleted(requestId, served, stream: false, completion.Usage, completion.Choices[0].FinishReason);
             await http.Response.WriteAsJsonAsync(completion, ProtocolJsonContext.Wire.ChatCompletion, contentType: null, aborted).ConfigureAwait(false);
         }
@@ -148,6 +149,7 @@ internal sealed class ChatCompletionsHandler
             http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
             var mapper = new ChatChunkMapper(id, created, model, request.IncludeUsage);
             await SseFormatter.WriteAsync(Events(updates, any, mapper, http.TraceIdentifier), response.Body, WriteEvent, aborted).ConfigureAwait(false);
+            LogMarkers(http.TraceIdentifier, mapper.Markers);
             LogCompleted(http.TraceIdentifier, model, stream: true, mapper.Usage, mapper.FinishReason);
         }
         finally
@@ -222,6 +224,14 @@ internal sealed class ChatCompletionsHandler
     {
         ServerLog.Rejected(_logger, http.TraceIdentifier, error.StatusCode, error.Code, error.Message);
         await OpenAIErrors.WriteAsync(http, error, retryAfterSeconds).ConfigureAwait(false);
+    }
+
+    private void LogMarkers(string requestId, SortedSet<string> markers)
+    {
+        if (markers.Count > 0)
+        {
+            ServerLog.AnswerMarkers(_logger, requestId, string.Join(", ", markers));
+        }
     }
 
     private void LogCompleted(string requestId, string model, bool stream, CompletionUsage? usage, string? finishReason) =>

@@ -13,7 +13,7 @@ namespace Phi3.OnnxSdk.Server.Serving;
 internal sealed class OpenAIEndpointContext : IDisposable
 {
     private const int MaxRememberedUnknownFields = 64;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _unknownFields = new(StringComparer.Ordinal);
+    private readonly Phi3.OnnxSdk.Chat.FirstSightSet _unknownFields = new(MaxRememberedUnknownFields, maxKeyLength: 64);
 
     public OpenAIEndpointContext(IServiceProvider services, IOptions<Phi3OpenAIEndpointOptions> options, ILoggerFactory? loggerFactory = null)
     {
@@ -81,8 +81,7 @@ internal sealed class OpenAIEndpointContext : IDisposable
     /// Gets whether <paramref name="field"/> is an unknown request field not seen before (so it is logged once). At most
     /// <see cref="MaxRememberedUnknownFields"/> names are remembered, so random names cannot grow memory; beyond that none is logged.
     /// </summary>
-    public bool FirstSightOfUnknownField(string field) =>
-        _unknownFields.Count < MaxRememberedUnknownFields && field.Length <= 64 && _unknownFields.TryAdd(field, 0);
+    public bool FirstSightOfUnknownField(string field) => _unknownFields.TryAdd(field);
 
     /// <summary>
     /// The Phi-3 client's default output limit: the host's setting, else the registered options', else the client's built-in

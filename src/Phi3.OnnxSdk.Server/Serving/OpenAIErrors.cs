@@ -55,4 +55,16 @@ internal static class OpenAIErrors
         "model_not_found",
         StatusCodes.Status404NotFound,
         "invalid_request_error");
+
+    public static OpenAIRequestException ForeignHost(string host) => new(
+        $"This server requires no API key, so it answers only requests addressed to this machine (localhost, 127.0.0.1, [::1]); the Host '{host}' is not one. To serve other host names, start it with an API key (--api-key or PHI3_API_KEY; Phi3OpenAIEndpointOptions.ApiKey).",
+        null,
+        "invalid_host",
+        StatusCodes.Status421MisdirectedRequest);
+
+    public static OpenAIRequestException NotJson(string? contentType) => new(
+        $"The request body must be sent as 'Content-Type: application/json' (it was {(string.IsNullOrEmpty(contentType) ? "not set" : $"'{contentType}'")}); this server requires no API key, so it takes no other type, which web pages could send from another site.",
+        null,
+        "unsupported_media_type",
+        StatusCodes.Status415UnsupportedMediaType);
 }

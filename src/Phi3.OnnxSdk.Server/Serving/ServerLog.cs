@@ -43,6 +43,9 @@ internal static partial class ServerLog
     [LoggerMessage(EventId = 7012, Level = LogLevel.Warning, Message = "The app listens on {Address}, beyond this machine, and the OpenAI-compatible endpoints require no API key: anyone who can reach it can use the model. Set Phi3OpenAIEndpointOptions.ApiKey, or listen on loopback only")]
     public static partial void OpenWithoutKey(ILogger logger, string address);
 
+    [LoggerMessage(EventId = 7013, Level = LogLevel.Warning, Message = "Request {RequestId}: the answer carries {Markers}: a tool call whose arguments break its schema (sent as a tool call when the client returns it, absent when it drops it), a cut-off tool call, or JSON that breaks the response format's schema; the client must validate (docs/scale-out.md)")]
+    public static partial void AnswerMarkers(ILogger logger, string requestId, string markers);
+
     [LoggerMessage(EventId = 7010, Level = LogLevel.Information, Message = "phi3 serve stopping: draining requests in progress (up to {Seconds:F0} s)")]
     public static partial void Draining(ILogger logger, double seconds);
 }

@@ -124,6 +124,29 @@ public sealed class Phi3ChatClientOptions
     /// <summary>Gets or sets the prompt tokens processed per native call; cancellation is checked between chunks. Default: 512.</summary>
     public int? PrefillChunkTokens { get; set; }
 
+    /// <summary>A copy of every setting (a new <see cref="StopSequences"/> list); the copy can be changed without changing this instance.</summary>
+    /// <returns>The copy.</returns>
+    internal Phi3ChatClientOptions Clone() => new()
+    {
+        ModelId = ModelId,
+        Logger = Logger,
+        InvalidToolCalls = InvalidToolCalls,
+        MaxOutputTokens = MaxOutputTokens,
+        Temperature = Temperature,
+        TopP = TopP,
+        TopK = TopK,
+        Seed = Seed,
+        StopSequences = StopSequences is null ? null : [.. StopSequences],
+        MaxConcurrentGenerations = MaxConcurrentGenerations,
+        EnableKvReuse = EnableKvReuse,
+        EnableBatching = EnableBatching,
+        BatchGatherTime = BatchGatherTime,
+        MaxCachedSessions = MaxCachedSessions,
+        MaxCachedKvBytes = MaxCachedKvBytes,
+        KvCacheHeadroomTokens = KvCacheHeadroomTokens,
+        PrefillChunkTokens = PrefillChunkTokens,
+    };
+
     /// <summary>
     /// Refuses a value no request could use: each option's range is checked here, at the client's construction, so that
     /// a bad default does not surface as a failure of every request.

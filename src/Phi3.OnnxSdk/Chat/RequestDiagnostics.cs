@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Phi3.OnnxSdk.Tools;
@@ -16,7 +15,7 @@ internal sealed class RequestDiagnostics
     public const int MaxCauses = 1024;
 
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<string, byte> _logged = new(StringComparer.Ordinal);
+    private readonly FirstSightSet _logged = new(MaxCauses);
 
     public RequestDiagnostics(ILogger logger) => _logger = logger;
 
@@ -75,5 +74,5 @@ internal sealed class RequestDiagnostics
         }
     }
 
-    private bool First(string cause) => _logged.Count < MaxCauses && _logged.TryAdd(cause, 0);
+    private bool First(string cause) => _logged.TryAdd(cause);
 }

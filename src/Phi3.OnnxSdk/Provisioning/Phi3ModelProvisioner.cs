@@ -18,7 +18,7 @@ namespace Phi3.OnnxSdk.Provisioning;
 /// chosen execution provider.
 /// </summary>
 /// <remarks>Thread-safe: the class holds no state; concurrent calls for the same model share the download through the cache's per-file locks.</remarks>
-public static class Phi3ModelProvisioner
+public static partial class Phi3ModelProvisioner
 {
     /// <summary>Resolves and downloads (when needed) the model the options describe, without loading it.</summary>
     /// <param name="options">What to prepare; <see langword="null"/> for the defaults (the catalog's default family on this hardware).</param>
@@ -130,56 +130,11 @@ public static class Phi3ModelProvisioner
             logger.LogInformation("Loaded the Phi-3 model in {Folder} in {Seconds:F2} s", prepared.Folder, stopwatch.Elapsed.TotalSeconds);
         }
 
-        var client = Phi3ChatClient.CreateOwning(model, WithModelId(options.ChatClient, ModelIdOf(options)), logger);
+        var settings = options.ChatClient?.Clone() ?? new Phi3ChatClientOptions();
+        settings.ModelId = ModelIdOf(options);
+        var client = Phi3ChatClient.CreateOwning(model, settings, logger);
         progress?.Report(new Phi3SetupProgress(Phi3SetupStage.Ready, string.Create(CultureInfo.InvariantCulture, $"Ready in {stopwatch.Elapsed.TotalSeconds:F1} s")));
         return client;
-    }
-
-    /// <summary>
-    /// The model id a client made from <paramref name="options"/> reports (<see cref="ChatClientMetadata.DefaultModelId"/>
-    /// and every response's model id), known before anything is resolved or loaded so that it never changes:
-    /// <see cref="Phi3ChatClientOptions.ModelId"/> when set; else the name of <see cref="Phi3Options.ModelPath"/>'s folder;
-    /// else, when only the remote endpoint is used, the remote model name; else the family as
-    /// <see cref="Phi3Options.Model"/> names it, or the catalog's default family id (for example
-    /// <c>phi-3-mini-128k-instruct</c>), whichever variant of it the resolver picks (the variant is in the resolver's log
-    /// and <see cref="Phi3LazyChatClient.Placement"/>).
-    /// </summary>
-    /// <param name="options">What to run; <see langword="null"/> for the defaults.</param>
-    /// <returns>The id.</returns>
-    /// <remarks>Thread-safe; reads the options (and, for the default family, <see cref="Phi3Options.CatalogPath"/>'s catalog: a broken one gives the shipped catalog's default, and the load reports it). Never throws.</remarks>
-    public static string ModelIdOf(Phi3Options? options)
-    {
-        options ??= new Phi3Options();
-        if (options.ChatClient?.ModelId is { Length: > 0 } configured)
-        {
-            return configured;
-        }
-
-        if (options.ModelPath is { Length: > 0 } folder)
-        {
-            return Path.GetFileName(Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
-        }
-
-        bool remoteOnly = (options.Placement ?? (options.Remote?.Endpoint is null ? Phi3Placement.LocalOnly : Phi3Placement.RemoteOnly)) == Phi3Placement.RemoteOnly;
-        if (remoteOnly && (options.Remote?.Model is { Length: > 0 } ? options.Remote.Model : options.Model) is { Length: > 0 } remote)
-        {
-            return remote;
-        }
-
-        if (options.Model is { Length: > 0 } family)
-        {
-            return family;
-        }
-
-        try
-        {
-            return LoadCatalog(options).DefaultFamily;
-        }
-        catch (Exception ex) when (ex is ModelCatalogException or IOException or UnauthorizedAccessException)
-        {
-            // The load reports the broken catalog; the id only has to be stable until then.
-            return ModelCatalog.Default.DefaultFamily;
-        }
     }
 
     /// <summary>
@@ -253,25 +208,6 @@ public static class Phi3ModelProvisioner
             ? await PrepareResolvedAsync(resolution, options, progress, logger, cancellationToken).ConfigureAwait(false)
             : await PrepareAsync(options, progress, logger, hardwareProbe, cancellationToken).ConfigureAwait(false);
         return (await LoadChatClientAsync(prepared, options, progress, logger, cancellationToken).ConfigureAwait(false), placement);
-    }
-
-    /// <summary>A copy of <paramref name="options"/> (every settable property) with <paramref name="modelId"/>; the caller's object is not changed.</summary>
-    private static Phi3ChatClientOptions WithModelId(Phi3ChatClientOptions? options, string modelId)
-    {
-        var copy = new Phi3ChatClientOptions();
-        if (options is not null)
-        {
-            foreach (var property in typeof(Phi3ChatClientOptions).GetProperties())
-            {
-                if (property.CanRead && property.CanWrite && property.GetIndexParameters().Length == 0)
-                {
-                    property.SetValue(copy, property.GetValue(options));
-                }
-            }
-        }
-
-        copy.ModelId = modelId;
-        return copy;
     }
 
     private static PlacementRequest PlacementRequestOf(Phi3Options options) => new()

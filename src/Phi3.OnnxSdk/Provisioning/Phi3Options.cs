@@ -55,4 +55,21 @@ public sealed class Phi3Options
 
     /// <summary>Gets or sets the chat client settings. Never <see langword="null"/> after construction.</summary>
     public Phi3ChatClientOptions ChatClient { get; set; } = new();
+
+    /// <summary>A copy whose <see cref="ChatClient"/> is a copy too (<see cref="Phi3ChatClientOptions.Clone"/>); <see cref="Hub"/> and <see cref="Remote"/> are shared.</summary>
+    /// <returns>The copy.</returns>
+    internal Phi3Options Clone() => new()
+    {
+        ModelPath = ModelPath,
+        Model = Model,
+        Provider = Provider,
+        Variant = Variant,
+        Preference = Preference,
+        MemoryCeilingBytes = MemoryCeilingBytes,
+        CatalogPath = CatalogPath,
+        Hub = Hub,
+        Placement = Placement,
+        Remote = Remote,
+        ChatClient = ChatClient?.Clone() ?? new(),
+    };
 }

@@ -56,6 +56,23 @@ public sealed class Phi3ServerTests
     }
 
     [Fact]
+    public async Task StartAsync_WildcardCorsWithoutKey_IsRefusedNamingTheFix()
+    {
+        var error = await Assert.ThrowsAsync<Phi3ServerException>(() => ServerFixture.StartAsync(o => o.CorsOrigins = ["http://localhost:3000", "*"]));
+
+        Assert.StartsWith("Refusing the CORS origin '*' without an API key", error.Message, StringComparison.Ordinal);
+        Assert.Contains("--api-key", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartAsync_WildcardCorsWithKey_Starts()
+    {
+        await using var server = await ServerFixture.StartAsync(o => { o.CorsOrigins = ["*"]; o.ApiKey = "k"; });
+
+        Assert.Equal("127.0.0.1", server.Url.Host);
+    }
+
+    [Fact]
     public async Task MapPhi3OpenAIEndpoints_AppOnAnOpenAddressWithoutKey_WarnsOnceListening()
     {
         var logs = new Phi3.OnnxSdk.Tests.DependencyInjection.CapturingLoggerProvider();
@@ -158,18 +175,15 @@ public sealed class Phi3ServerTests
     [Fact]
     public async Task Process_SigtermDuringAStream_PrintsUrlFinishesTheStreamThenExitsZero()
     {
-        using var server = new ServerProcess("--model-path", TestModelCache.GetOrBuild("tiny"), "--port", "0", "--api-key", "k1", "--log", "information");
+        // The gated client's stream sends one piece, then waits for the SIGTERM: the drain must begin mid-stream.
+        using var server = new ServerProcess("--gated", "true", "--port", "0", "--api-key", "k1", "--log", "information");
         var url = await server.WaitForUrlAsync();
         Assert.Equal("127.0.0.1", url.Host);
         using var http = ServerFixture.RawHttp(url, "k1");
-        for (int i = 0; i < 300 && (await http.GetAsync("health")).StatusCode != HttpStatusCode.OK; i++)
-        {
-            await Task.Delay(100);
-        }
 
         var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions")
         {
-            Content = JsonBody("""{"messages":[{"role":"user","content":"Tell me a story."}],"max_tokens":40,"stream":true}"""),
+            Content = JsonBody("""{"messages":[{"role":"user","content":"Tell me a story."}],"stream":true}"""),
         };
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
@@ -177,7 +191,7 @@ public sealed class Phi3ServerTests
         Assert.StartsWith("data: ", first, StringComparison.Ordinal);
 
         server.Terminate();
-        var events = new List<string>();
+        var events = new List<string> { first! };
         while (await reader.ReadLineAsync() is { } line)
         {
             if (line.Length > 0)
@@ -195,8 +209,9 @@ public sealed class Phi3ServerTests
         // The drain began while the stream was still being generated, and the stream ended complete.
         Assert.True(draining >= 0 && finished > draining, $"the stream did not finish during the drain: {log}");
         Assert.Equal("data: [DONE]", events[^1]);
-        var finish = Parse(events[^2]["data: ".Length..]).GetProperty("choices")[0].GetProperty("finish_reason").GetString();
-        Assert.Contains(finish, new[] { "length", "stop" });
+        var deltas = events[..^1].Select(e => Parse(e["data: ".Length..]).GetProperty("choices")[0]).ToList();
+        Assert.Equal("first second", string.Concat(deltas.Select(c => c.GetProperty("delta").TryGetProperty("content", out var t) ? t.GetString() : null)));
+        Assert.Equal("length", deltas[^1].GetProperty("finish_reason").GetString());
         Assert.Equal(0, exit);
         Assert.Contains("phi3 serve stopped", server.Stdout, StringComparison.Ordinal);
         await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync("health"));

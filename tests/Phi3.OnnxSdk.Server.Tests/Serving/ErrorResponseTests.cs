@@ -28,6 +28,7 @@ public sealed class ErrorResponseTests
     [InlineData("""{"messages":[{"role":"user","content":"hi"}],"max_completion_tokens":100000}""", "max_completion_tokens", "invalid_value")]
     [InlineData("""{"messages":[{"role":"user","content":"hi"}],"n":2}""", "n", "unsupported_value")]
     [InlineData("""{"messages":[{"role":"user","content":"hi"}],"logprobs":true}""", "logprobs", "unsupported_parameter")]
+    [InlineData("""{"messages":[{"role":"user","content":"hi"}],"web_search_options":{}}""", "web_search_options", "unsupported_parameter")]
     [InlineData("""{"messages":[{"role":"user","content":"hi"}],"stream_options":{"include_usage":true}}""", "stream_options", "invalid_value")]
     [InlineData("""{"messages":[{"role":"user","content":"hi"}],"tool_choice":"required"}""", "tool_choice", "invalid_value")]
     [InlineData("""{"messages":[{"role":"user","content":"hi"}],"response_format":{"type":"xml"}}""", "response_format.type", "invalid_value")]

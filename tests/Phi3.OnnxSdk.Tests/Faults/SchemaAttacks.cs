@@ -32,7 +32,19 @@ public sealed class SchemaAttacks
     ];
 
     /// <summary>No cycle, but 2^40 paths through the references.</summary>
-    internal static string Exponential { get; } = BuildExponential(40);
+    internal static string Exponential { get; } = BuildExponential(40, new JsonObject { ["type"] = "object" });
+
+    /// <summary>
+    /// <see cref="Exponential"/> whose end is an object with no properties (the grammar allows only <c>{}</c>, so the
+    /// answer finishes) and a <c>not</c> (relaxed in the grammar, so the answer is checked after generation).
+    /// </summary>
+    internal static string ExponentialClosedObject { get; } = BuildExponential(40, new JsonObject
+    {
+        ["type"] = "object",
+        ["properties"] = new JsonObject(),
+        ["additionalProperties"] = false,
+        ["not"] = new JsonObject { ["type"] = "string" },
+    });
 
     [Attack(TimeoutSeconds = 30)]
     public static void ValidatorSelfReferencingSchemasRefusedFast()
@@ -77,22 +89,24 @@ public sealed class SchemaAttacks
         Assert.True(clock.Elapsed < s_fast, clock.Elapsed.ToString());
     }
 
-    /// <summary>Through the client: guidance compiles the exponential response format, and the answer check ends.</summary>
+    /// <summary>
+    /// Through the client: guidance compiles the exponential response format, the model writes the only object it
+    /// allows (<c>{}</c>, then the end), and the answer check (run because of the relaxed <c>not</c>) ends "too complex".
+    /// </summary>
     [Attack(TimeoutSeconds = 60)]
     public static async Task ClientExponentialResponseFormatEnds()
     {
         using var client = new Phi3ChatClient(s_model.Value);
-        using var schema = JsonDocument.Parse(Exponential);
-        var options = new ChatOptions { MaxOutputTokens = 8, ResponseFormat = ChatResponseFormat.ForJsonSchema(schema.RootElement.Clone(), "deep") };
-        try
-        {
-            var response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, "Answer.")], options);
-            Assert.NotNull(response.FinishReason);
-        }
-        catch (ArgumentException ex)
-        {
-            Assert.False(string.IsNullOrWhiteSpace(ex.Message));
-        }
+        using var schema = JsonDocument.Parse(ExponentialClosedObject);
+        var options = new ChatOptions { MaxOutputTokens = 64, ResponseFormat = ChatResponseFormat.ForJsonSchema(schema.RootElement.Clone(), "deep") };
+
+        var clock = Stopwatch.StartNew();
+        var response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, "Answer.")], options);
+
+        Assert.True(response.FinishReason == ChatFinishReason.Stop, $"the answer was cut off ({response.FinishReason}), so the check did not run: '{response.Text}'");
+        var violations = Assert.IsType<string>(response.AdditionalProperties?[Phi3ChatResponseKeys.ResponseFormatViolations]);
+        Assert.Contains("too complex", violations, StringComparison.Ordinal);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), clock.Elapsed.ToString());
     }
 
     /// <summary>A self-referencing response format is refused at the call, naming the cycle.</summary>
@@ -109,7 +123,7 @@ public sealed class SchemaAttacks
         }
     }
 
-    private static string BuildExponential(int levels)
+    private static string BuildExponential(int levels, JsonObject end)
     {
         var defs = new JsonObject();
         for (int i = 0; i < levels; i++)
@@ -118,7 +132,7 @@ public sealed class SchemaAttacks
             defs[$"d{i}"] = new JsonObject { ["allOf"] = new JsonArray(new JsonObject { ["$ref"] = next }, new JsonObject { ["$ref"] = next }) };
         }
 
-        defs[$"d{levels}"] = new JsonObject { ["type"] = "object" };
+        defs[$"d{levels}"] = end;
         return new JsonObject { ["$defs"] = defs, ["$ref"] = "#/$defs/d0" }.ToJsonString();
     }
 }
