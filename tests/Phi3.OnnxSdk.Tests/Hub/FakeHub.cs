@@ -58,6 +58,25 @@ internal sealed partial class FakeHub : IAsyncDisposable
     /// </summary>
     public bool Unresponsive { get; set; }
 
+    /// <summary>
+    /// Waits until no body is being sent: after a client cancels, the hub's writes into the socket buffer go on (and count
+    /// in <see cref="BytesServed"/>) until the hub sees the connection close.
+    /// </summary>
+    /// <exception cref="TimeoutException">A body was still being sent after 10 seconds.</exception>
+    public async Task WaitUntilNoBodyIsSentAsync()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (Volatile.Read(ref _activeBodies) != 0)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The fake hub was still sending {Volatile.Read(ref _activeBodies)} bodies 10 s after the client stopped.");
+            }
+
+            await Task.Delay(5);
+        }
+    }
+
     /// <summary>Gets the most bodies that were being sent at the same time.</summary>
     public int MaxConcurrentBodies => Volatile.Read(ref _maxActiveBodies);
 

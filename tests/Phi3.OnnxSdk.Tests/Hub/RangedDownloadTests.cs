@@ -224,7 +224,7 @@ public sealed class RangedDownloadTests : IAsyncLifetime, IDisposable
         var retryOfHead = requests.FindIndex(1, r => r.From == 0);
         Assert.True(retryOfHead > 0, string.Join(", ", requests));
         Assert.All(requests.Take(retryOfHead), r => Assert.True(r.From < 4 * RangeSize, $"range {r.From} was fetched while the window ended at {4 * RangeSize}"));
-        Assert.Equal(3, requests.Take(retryOfHead).Count(r => r.From > 0));
+        Assert.True(3 == requests.Take(retryOfHead).Count(r => r.From > 0), string.Join(", ", requests));
     }
 
     [Fact]
@@ -237,6 +237,7 @@ public sealed class RangedDownloadTests : IAsyncLifetime, IDisposable
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => DownloadAsync(downloader, CancelAt(cts, Size / 2), cts.Token));
 
         var prefix = AssertContiguousPrefix();
+        await _hub.WaitUntilNoBodyIsSentAsync(); // bytes the cancelled connections still wrote are not the resume's
         var served = _hub.BytesServed;
         var before = CdnRanges().Count;
         var snapshot = await DownloadAsync(downloader);
