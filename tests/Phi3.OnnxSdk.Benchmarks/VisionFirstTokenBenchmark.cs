@@ -10,7 +10,8 @@ namespace Phi3.OnnxSdk.Benchmarks;
 /// <see cref="Phi3ChatClient"/> (<see cref="ClientVisionFirstToken"/>) against the raw MultiModalProcessor + Generator
 /// path (<see cref="RawVisionFirstToken"/>), on one loaded real-shape synthetic vision model (vision-int4, default
 /// /tmp/phi3-bench-vision-int4; --quick: tiny-vision). Runs are paired and alternate which path goes first; the figures
-/// are the medians, their ratio (raw over client: 1 means the client adds nothing, the goal is at least 0.97), and the
+/// are the medians, the median of the per-pair ratios (raw over client: 1 means the client adds nothing, the goal is at
+/// least 0.97) with its quartiles, and the
 /// peak RSS during each path's runs (reset before each run where Linux allows).
 /// </summary>
 internal sealed class VisionFirstTokenBenchmark : IBenchmark
@@ -80,7 +81,9 @@ internal sealed class VisionFirstTokenBenchmark : IBenchmark
         }
 
         double rawMedian = Statistics.Median(raw), clientMedian = Statistics.Median(sdk);
-        output.WriteLine(F($"median first token: raw {rawMedian:F0} ms, client {clientMedian:F0} ms; ratio raw/client {rawMedian / clientMedian:F3} (goal >= 0.97)"));
+        var pairs = raw.Zip(sdk, (r, c) => r / c).ToList();
+        output.WriteLine(F($"median first token: raw {rawMedian:F0} ms, client {clientMedian:F0} ms; ratio of the medians raw/client {rawMedian / clientMedian:F3}"));
+        output.WriteLine(F($"raw/client per pair: median {Statistics.Median(pairs):F3} [{Statistics.Quantile(pairs, 0.25):F3}, {Statistics.Quantile(pairs, 0.75):F3}] (goal >= 0.97; the paired figure is the one the goal is read from, as for the other benchmarks)"));
         output.WriteLine(F($"peak RSS: raw {rawPeak / 1e9:F2} GB, client {clientPeak / 1e9:F2} GB{(resettable ? " (reset before each run; both include the loaded model)" : " (peak not resettable: both are the process's peak)")}"));
     }
 }
