@@ -239,10 +239,12 @@ public sealed class RangedDownloadTests : IAsyncLifetime, IDisposable
     public async Task DownloadAsync_CancelledMidway_LeavesAContiguousPrefixThatTheNextCallResumes()
     {
         Trickle();
+        var lastRange = HoldLastRange();
         using var cts = new CancellationTokenSource();
         using var downloader = Create();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => DownloadAsync(downloader, CancelAt(cts, Size / 2), cts.Token));
+        lastRange.SetResult();
 
         var prefix = AssertContiguousPrefix();
         await _hub.WaitUntilNoBodyIsSentAsync(); // bytes the cancelled connections still wrote are not the resume's
@@ -260,11 +262,14 @@ public sealed class RangedDownloadTests : IAsyncLifetime, IDisposable
     public async Task DownloadAsync_CancelledMidway_PartialFileResumesTheWayHuggingFaceHubDoes()
     {
         Trickle();
+        var lastRange = HoldLastRange();
         using var cts = new CancellationTokenSource();
         using (var downloader = Create())
         {
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => DownloadAsync(downloader, CancelAt(cts, Size / 2), cts.Token));
         }
+
+        lastRange.SetResult();
 
         // huggingface_hub's resume: GET the resolve address with "Range: bytes={length of .incomplete}-" and append.
         var prefix = AssertContiguousPrefix();
@@ -345,6 +350,18 @@ public sealed class RangedDownloadTests : IAsyncLifetime, IDisposable
                 cts.Cancel();
             }
         });
+
+    /// <summary>
+    /// Holds the last range's body until the returned source is set: the connections may receive every other range before
+    /// the writer has written half the file (the window and the write stages hold half of it), and a download cancelled
+    /// then would still have had every byte.
+    /// </summary>
+    private TaskCompletionSource HoldLastRange()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _file.HoldBody(15L * RangeSize, release.Task);
+        return release;
+    }
 
     /// <summary>Bodies arrive in 8 KiB pieces every millisecond or so, so that ranges overlap in time.</summary>
     private void Trickle()
