@@ -128,15 +128,24 @@ internal sealed partial class FakeHub
                 bytes = copy;
             }
 
-            // Counted before the write: once the client has the bytes, they show in BytesServed.
-            Interlocked.Add(ref _bytesServed, chunk);
-            _bytesServedByFile.AddOrUpdate(file.Path, chunk, (_, served) => served + chunk);
+            // Counted before the write, so that once the client has the bytes they show in BytesServed; taken back when
+            // the write fails (the client went away), as if never counted.
+            CountServed(file, chunk);
             if (sent + chunk == length)
             {
                 body.End();
             }
 
-            await stream.WriteAsync(bytes, ct);
+            try
+            {
+                await stream.WriteAsync(bytes, ct);
+            }
+            catch
+            {
+                CountServed(file, -chunk);
+                throw;
+            }
+
             sent += chunk;
 
             if (cap is { } limit && sent < length && TimeSpan.FromSeconds(sent / (double)limit) - clock.Elapsed is { TotalMilliseconds: > 1 } ahead)
@@ -144,6 +153,12 @@ internal sealed partial class FakeHub
                 await Task.Delay(ahead, ct);
             }
         }
+    }
+
+    private void CountServed(FakeHubFile file, long bytes)
+    {
+        Interlocked.Add(ref _bytesServed, bytes);
+        _bytesServedByFile.AddOrUpdate(file.Path, bytes, (_, served) => served + bytes);
     }
 
     /// <summary>
