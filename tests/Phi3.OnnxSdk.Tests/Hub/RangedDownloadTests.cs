@@ -294,12 +294,26 @@ public sealed class RangedDownloadTests : IAsyncLifetime, IDisposable
     {
         Trickle();
         _hub.ExpiredAddressStatus = status;
+        var expired = 0;
         if (connections == 1)
         {
             _file.DropAfterBytes = Size / 2; // the retry goes to the remembered CDN address, which has expired meanwhile
         }
+        else
+        {
+            // The window lets the connections ask for every range before the writer reports a quarter of the file; while
+            // range 1 is held, ranges 9 to 15 lie outside it, so they are asked for only after the addresses expired.
+            var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _ = _file.HoldBody(RangeSize, release.Task).ContinueWith(
+                _ =>
+                {
+                    Interlocked.Exchange(ref expired, 1); // before the writer can report a quarter: range 1 is not in yet
+                    _hub.ExpireCdnAddresses();
+                    release.SetResult();
+                },
+                TaskScheduler.Default);
+        }
 
-        var expired = 0;
         using var downloader = Create(new HubClientOptions { ConnectionsPerFile = connections });
 
         var snapshot = await DownloadAsync(downloader, new SyncProgress<DownloadProgress>(p =>
