@@ -26,8 +26,12 @@ internal sealed class DownloadLocation
     /// <summary>Gets how many times an expired address was resolved again.</summary>
     public int Renewals => Volatile.Read(ref _renewals);
 
-    /// <summary>Remembers the address a request ended up at, after following redirects.</summary>
-    public void Remember(Uri url) => Volatile.Write(ref _current, url);
+    /// <summary>
+    /// Remembers the address a request ended up at, after following redirects, unless another connection changed
+    /// <see cref="Current"/> since the request read it as <paramref name="startedFrom"/>: a request sent just before the
+    /// address expired must not bring it back after another connection has replaced it with a fresh one.
+    /// </summary>
+    public void Remember(Uri startedFrom, Uri url) => Interlocked.CompareExchange(ref _current, url, startedFrom);
 
     /// <summary>
     /// Forgets <paramref name="expired"/>, so that the next request asks the hub again. Several connections may find

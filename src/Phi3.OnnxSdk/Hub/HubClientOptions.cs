@@ -124,6 +124,13 @@ public sealed class HubClientOptions
     /// </summary>
     internal long? FanOutBelowBytesPerSecond { get; set; }
 
+    /// <summary>
+    /// Gets or sets how long a file's first connection has to show its rate before more connections start anyway (tests
+    /// that prove a fast connection keeps its file set it long, so that a slow start of the test process cannot split
+    /// it). Default: 100 ms.
+    /// </summary>
+    internal TimeSpan? FanOutProbeTime { get; set; }
+
     /// <summary>Gets or sets the environment reader (tests replace it). Default: the process environment.</summary>
     internal Func<string, string?>? EnvironmentReader { get; set; }
 

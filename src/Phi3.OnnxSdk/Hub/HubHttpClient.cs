@@ -65,6 +65,7 @@ internal sealed partial class HubHttpClient : IDisposable
         var ranged = alwaysRange || from > 0 || to is not null;
         var renewed = false;
         var url = location.Current;
+        var startedFrom = url;
         for (var hop = 0; ; hop++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
@@ -99,14 +100,14 @@ internal sealed partial class HubHttpClient : IDisposable
                 renewed = true;
                 HubLog.AddressExpired(_settings.Logger, repoPath, url.Host, code);
                 location.Forget(url);
-                url = location.ResolveUrl;
+                url = startedFrom = location.ResolveUrl;
                 hop = -1;
                 continue;
             }
 
             if (response.IsSuccessStatusCode || (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable && ranged))
             {
-                location.Remember(url);
+                location.Remember(startedFrom, url);
                 return response;
             }
 

@@ -24,6 +24,9 @@ internal sealed class HubSettings
     /// <summary>The default range size: 8 MiB, a multiple of both chunk sizes (4 MiB direct, 1 MiB buffered).</summary>
     internal const int DefaultRangeSize = 8 << 20;
 
+    /// <summary>How long a file's first connection has to show its rate, by default, before more connections start anyway.</summary>
+    internal static readonly TimeSpan DefaultFanOutProbeTime = TimeSpan.FromMilliseconds(100);
+
     private HubSettings(Uri endpoint, string? token, string cacheDirectory, bool offline, int maxParallelDownloads, int connectionsPerFile, int rangeSize, long fanOutBelowBytesPerSecond, int maxRetries, TimeSpan retryDelay, TimeSpan timeout, TimeSpan progressInterval, bool useSymbolicLinks, bool verifyCachedFiles, bool useDirectIO, ILogger logger, Func<string, long> freeSpaceProbe, Action<string, string> symbolicLinkFactory)
     {
         Endpoint = endpoint;
@@ -63,6 +66,9 @@ internal sealed class HubSettings
 
     /// <summary>Gets the rate below which a file's first connection is joined by more.</summary>
     public long FanOutBelowBytesPerSecond { get; }
+
+    /// <summary>Gets how long a file's first connection has to show its rate before more connections start anyway.</summary>
+    public TimeSpan FanOutProbeTime { get; private init; }
 
     public int MaxRetries { get; }
 
@@ -142,7 +148,10 @@ internal sealed class HubSettings
             options.UseDirectIO ?? true,
             options.Logger ?? NullLogger.Instance,
             options.FreeSpaceProbe ?? ProbeFreeSpace,
-            options.SymbolicLinkFactory ?? CreateSymbolicLink);
+            options.SymbolicLinkFactory ?? CreateSymbolicLink)
+        {
+            FanOutProbeTime = options.FanOutProbeTime ?? DefaultFanOutProbeTime,
+        };
     }
 
     internal static bool IsTrue(string? value) =>

@@ -13,7 +13,7 @@ namespace Phi3.OnnxSdk.Hub;
 /// The first connection asks for spans of 1, 2, 4, then 8 ranges of <see cref="HubSettings.RangeSize"/> bytes (every
 /// request names its last byte, so no byte is ever sent twice). Once it has shown its rate (the bytes it received over
 /// the time it spent waiting for them, so time spent waiting for the writer does not count) and that rate is below
-/// <see cref="HubSettings.FanOutBelowBytesPerSecond"/>, or when it has shown nothing after <see cref="ProbeTime"/>, the
+/// <see cref="HubSettings.FanOutBelowBytesPerSecond"/>, or when it has shown nothing after <see cref="HubSettings.FanOutProbeTime"/>, the
 /// ranges after its current span go to more connections, up to <see cref="HubSettings.ConnectionsPerFile"/>: content
 /// delivery networks cap each connection, so several reach a multiple of one's rate. A connection fast enough on its
 /// own (a fast link, or the loopback) keeps the whole file: more connections would only cost work.
@@ -35,9 +35,6 @@ namespace Phi3.OnnxSdk.Hub;
 /// </remarks>
 internal sealed class RangedTransfer : IDisposable
 {
-    /// <summary>How long the first connection has to show its rate before more connections start anyway.</summary>
-    internal static readonly TimeSpan ProbeTime = TimeSpan.FromMilliseconds(100);
-
     /// <summary>How many bytes the first connection's rate is measured over before it is judged (at most one range).</summary>
     private const int ProbeBytes = 2 << 20;
 
@@ -154,12 +151,12 @@ internal sealed class RangedTransfer : IDisposable
         }
     }
 
-    /// <summary>Starts more connections after <see cref="ProbeTime"/> when the first has not shown its rate by then (slow, or not yet answering).</summary>
+    /// <summary>Starts more connections after <see cref="HubSettings.FanOutProbeTime"/> when the first has not shown its rate by then (slow, or not yet answering).</summary>
     private async Task FanOutUnlessShownFastAsync()
     {
         try
         {
-            await Task.Delay(ProbeTime, _stop.Token).ConfigureAwait(false);
+            await Task.Delay(_transfer.Settings.FanOutProbeTime, _stop.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

@@ -36,25 +36,20 @@ internal sealed partial class FakeHub
             return;
         }
 
-        var active = Interlocked.Increment(ref _activeBodies);
-        int seen;
-        while ((seen = Volatile.Read(ref _maxActiveBodies)) < active && Interlocked.CompareExchange(ref _maxActiveBodies, active, seen) != seen)
+        // A body counts as being sent from before its first byte to before its last: the client can neither see it start
+        // earlier nor finish later, so the bodies of one connection, one after the other, never overlap in the count.
+        using var body = new ActiveBody(this);
+        if (file.TakeHeldBody(start) is { } held)
         {
+            await held.WaitAsync(ct);
         }
 
-        try
+        if (file.BodyGate is { } gate)
         {
-            if (file.BodyGate is { } gate)
-            {
-                await gate.WaitAsync(ct);
-            }
+            await gate.WaitAsync(ct);
+        }
 
-            await SendAsync(stream, file, content, start, end - start, ct);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _activeBodies);
-        }
+        await SendAsync(stream, file, content, start, end - start, body, ct);
     }
 
     private static bool TryParseRange(string? range, out long from, out long? to)
@@ -80,7 +75,7 @@ internal sealed partial class FakeHub
         return true;
     }
 
-    private async Task SendAsync(Stream stream, FakeHubFile file, byte[] content, long start, long length, CancellationToken ct)
+    private async Task SendAsync(Stream stream, FakeHubFile file, byte[] content, long start, long length, ActiveBody body, CancellationToken ct)
     {
         var (drop, stall, corrupt) = file.TakeBodyFaults(start);
         var cap = BytesPerSecondPerConnection;
@@ -133,15 +128,71 @@ internal sealed partial class FakeHub
                 bytes = copy;
             }
 
-            await stream.WriteAsync(bytes, ct);
+            // Counted before the write, so that once the client has the bytes they show in BytesServed; taken back when
+            // the write fails (the client went away), as if never counted.
+            CountServed(file, chunk);
+            if (sent + chunk == length)
+            {
+                body.End();
+            }
+
+            try
+            {
+                await stream.WriteAsync(bytes, ct);
+            }
+            catch
+            {
+                CountServed(file, -chunk);
+                throw;
+            }
+
             sent += chunk;
-            Interlocked.Add(ref _bytesServed, chunk);
-            _bytesServedByFile.AddOrUpdate(file.Path, chunk, (_, served) => served + chunk);
 
             if (cap is { } limit && sent < length && TimeSpan.FromSeconds(sent / (double)limit) - clock.Elapsed is { TotalMilliseconds: > 1 } ahead)
             {
                 await Task.Delay(ahead, ct);
             }
+        }
+    }
+
+    private void CountServed(FakeHubFile file, long bytes)
+    {
+        Interlocked.Add(ref _bytesServed, bytes);
+        _bytesServedByFile.AddOrUpdate(file.Path, bytes, (_, served) => served + bytes);
+    }
+
+    /// <summary>
+    /// One body being sent: counted in <see cref="MaxConcurrentBodies"/> until <see cref="End"/> (before its last write),
+    /// and in <see cref="WaitUntilNoBodyIsSentAsync"/> until disposed.
+    /// </summary>
+    private sealed class ActiveBody : IDisposable
+    {
+        private readonly FakeHub _hub;
+        private int _ended;
+
+        public ActiveBody(FakeHub hub)
+        {
+            _hub = hub;
+            Interlocked.Increment(ref hub._openBodies);
+            var active = Interlocked.Increment(ref hub._activeBodies);
+            int seen;
+            while ((seen = Volatile.Read(ref hub._maxActiveBodies)) < active && Interlocked.CompareExchange(ref hub._maxActiveBodies, active, seen) != seen)
+            {
+            }
+        }
+
+        public void End()
+        {
+            if (Interlocked.Exchange(ref _ended, 1) == 0)
+            {
+                Interlocked.Decrement(ref _hub._activeBodies);
+            }
+        }
+
+        public void Dispose()
+        {
+            End();
+            Interlocked.Decrement(ref _hub._openBodies);
         }
     }
 }

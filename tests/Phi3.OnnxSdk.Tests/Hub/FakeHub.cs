@@ -24,10 +24,12 @@ internal sealed partial class FakeHub : IAsyncDisposable
     private readonly ConcurrentQueue<FakeHubRequest> _requests = new();
     private readonly ConcurrentDictionary<Task, bool> _connections = new();
     private readonly ConcurrentDictionary<string, long> _bytesServedByFile = new(StringComparer.Ordinal);
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
     private readonly Task _hubLoop;
     private readonly Task _cdnLoop;
     private long _bytesServed;
     private int _activeBodies;
+    private int _openBodies;
     private int _maxActiveBodies;
     private int _cdnGeneration;
     private int _expiredCdnRequests;
@@ -66,18 +68,21 @@ internal sealed partial class FakeHub : IAsyncDisposable
     public async Task WaitUntilNoBodyIsSentAsync()
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (Volatile.Read(ref _activeBodies) != 0)
+        while (Volatile.Read(ref _openBodies) != 0)
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"The fake hub was still sending {Volatile.Read(ref _activeBodies)} bodies 10 s after the client stopped.");
+                throw new TimeoutException($"The fake hub was still sending {Volatile.Read(ref _openBodies)} bodies 10 s after the client stopped.");
             }
 
             await Task.Delay(5);
         }
     }
 
-    /// <summary>Gets the most bodies that were being sent at the same time.</summary>
+    /// <summary>
+    /// Gets the most bodies that were being sent at the same time, each counted from before its first byte to before
+    /// its last (so one connection's bodies, one after the other, never count as two).
+    /// </summary>
     public int MaxConcurrentBodies => Volatile.Read(ref _maxActiveBodies);
 
     public IReadOnlyList<FakeHubRequest> Requests => [.. _requests];
@@ -206,6 +211,8 @@ internal sealed partial class FakeHub : IAsyncDisposable
         return null;
     }
 
+    private void Record(FakeHubRequest request) => _requests.Enqueue(request with { At = _clock.Elapsed });
+
     private async Task AcceptLoopAsync(TcpListener listener, bool cdn)
     {
         while (!_stop.IsCancellationRequested)
@@ -264,7 +271,7 @@ internal sealed partial class FakeHub : IAsyncDisposable
             var file = segments.Length == 2 && segments[0] == "cdn"
                 ? _repos.Values.SelectMany(r => r.Files.Values).FirstOrDefault(f => f.Sha256 == segments[1])
                 : null;
-            _requests.Enqueue(new FakeHubRequest(method, true, target, range, authorization, file?.Path));
+            Record(new FakeHubRequest(method, true, target, range, authorization, file?.Path));
             if (file is null)
             {
                 await WriteHeadAsync(stream, 404, [], 0, ct);
@@ -288,7 +295,7 @@ internal sealed partial class FakeHub : IAsyncDisposable
 
         if (Unresponsive)
         {
-            _requests.Enqueue(new FakeHubRequest(method, false, target, range, authorization, null));
+            Record(new FakeHubRequest(method, false, target, range, authorization, null));
             await Task.Delay(Timeout.Infinite, ct);
             return;
         }
@@ -296,7 +303,7 @@ internal sealed partial class FakeHub : IAsyncDisposable
         if (segments.Length >= 5 && segments[0] == "api" && segments[1] == "models" && segments[4] == "tree")
         {
             // /api/models/{org}/{name}/tree/{rev}/{folder...}
-            _requests.Enqueue(new FakeHubRequest(method, false, target, range, authorization, null));
+            Record(new FakeHubRequest(method, false, target, range, authorization, null));
             await ListAsync(stream, $"{segments[2]}/{segments[3]}", segments[5], string.Join('/', segments.Skip(6)), query, authorization, ct);
             return;
         }
@@ -305,12 +312,12 @@ internal sealed partial class FakeHub : IAsyncDisposable
         {
             // /{org}/{name}/resolve/{rev}/{path...}
             var filePath = string.Join('/', segments.Skip(4));
-            _requests.Enqueue(new FakeHubRequest(method, false, target, range, authorization, filePath));
+            Record(new FakeHubRequest(method, false, target, range, authorization, filePath));
             await ResolveAsync(stream, method, $"{segments[0]}/{segments[1]}", segments[3], filePath, range, authorization, ct);
             return;
         }
 
-        _requests.Enqueue(new FakeHubRequest(method, false, target, range, authorization, null));
+        Record(new FakeHubRequest(method, false, target, range, authorization, null));
         await WriteHeadAsync(stream, 404, [], 0, ct);
     }
 

@@ -24,6 +24,7 @@ internal sealed class FakeHubFile
     }
 
     private readonly Lock _faults = new();
+    private (long Start, Task Release, TaskCompletionSource Held)? _heldBody;
 
     public string Path { get; }
 
@@ -49,9 +50,6 @@ internal sealed class FakeHubFile
 
     /// <summary>When set, the next body sends this many bytes and then sends nothing more, holding the connection open (once).</summary>
     public int? StallAfterBytes { get; set; }
-
-    /// <summary>When set, the first body whose bytes start at this offset sends nothing, holding the connection open (once).</summary>
-    public long? StallBodyStartingAt { get; set; }
 
     /// <summary>When set, the next body has one byte flipped, its 1,000th (or its middle, when shorter; same length, headers unchanged; once).</summary>
     public bool CorruptNextBody { get; set; }
@@ -84,19 +82,41 @@ internal sealed class FakeHubFile
         lock (_faults)
         {
             var faults = (DropAfterBytes, StallAfterBytes, CorruptNextBody);
-            if (StallBodyStartingAt == start)
-            {
-                faults.StallAfterBytes = 0;
-                StallBodyStartingAt = null;
-            }
-            else
-            {
-                StallAfterBytes = null;
-            }
-
+            StallAfterBytes = null;
             DropAfterBytes = null;
             CorruptNextBody = false;
             return faults;
+        }
+    }
+
+    /// <summary>
+    /// Holds the first body whose bytes start at <paramref name="start"/> (after its headers, before its first byte) until
+    /// <paramref name="release"/> completes (once). Returns a task that completes when that body is being held.
+    /// </summary>
+    public Task HoldBody(long start, Task release)
+    {
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_faults)
+        {
+            _heldBody = (start, release, held);
+        }
+
+        return held.Task;
+    }
+
+    /// <summary>Takes the hold of the body about to be sent from byte <paramref name="start"/>, if <see cref="HoldBody"/> named it: the task to wait for.</summary>
+    public Task? TakeHeldBody(long start)
+    {
+        lock (_faults)
+        {
+            if (_heldBody is not { } hold || hold.Start != start)
+            {
+                return null;
+            }
+
+            _heldBody = null;
+            hold.Held.TrySetResult();
+            return hold.Release;
         }
     }
 

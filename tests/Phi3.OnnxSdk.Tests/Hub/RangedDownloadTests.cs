@@ -53,7 +53,7 @@ public sealed class RangedDownloadTests : IAsyncLifetime, IDisposable
         var ranges = CdnRanges();
         Assert.Equal((0, RangeSize - 1), ranges[0]);
         Assert.Equal(Enumerable.Range(0, 16).Select(i => ((long)i * RangeSize, Math.Min(((i + 1L) * RangeSize) - 1, Size - 1))), ranges.Order());
-        Assert.InRange(_hub.MaxConcurrentBodies, 2, 4);
+        Assert.True(_hub.MaxConcurrentBodies is >= 2 and <= 4, $"{_hub.MaxConcurrentBodies} bodies at once: {CdnTimeline()}");
         Assert.Equal(Size, _hub.BytesServed);
 
         // The hub is asked once; every range after the first goes straight to the CDN address it redirected to.
@@ -65,7 +65,8 @@ public sealed class RangedDownloadTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task DownloadAsync_FirstConnectionFasterThanTheThreshold_KeepsTheWholeFile()
     {
-        using var downloader = Create(new HubClientOptions { FanOutBelowBytesPerSecond = 1_000_000 });
+        // The probe waits longer than the test takes: only the rate the first connection shows may split the file.
+        using var downloader = Create(new HubClientOptions { FanOutBelowBytesPerSecond = 1_000_000, FanOutProbeTime = TimeSpan.FromMinutes(1) });
 
         var snapshot = await DownloadAsync(downloader);
 
@@ -73,7 +74,7 @@ public sealed class RangedDownloadTests : IAsyncLifetime, IDisposable
         Assert.Equal(_file.Content, File.ReadAllBytes(snapshot.LocalPaths[Weights]));
         long[] ends = [RangeSize, 3 * RangeSize, 7 * RangeSize, 15 * RangeSize, Size];
         Assert.Equal(ends.Select((end, i) => (i == 0 ? 0 : ends[i - 1], end - 1)), CdnRanges());
-        Assert.Equal(1, _hub.MaxConcurrentBodies);
+        Assert.True(_hub.MaxConcurrentBodies == 1, $"{_hub.MaxConcurrentBodies} bodies at once: {CdnTimeline()}");
         Assert.Equal(Size, _hub.BytesServed);
     }
 
@@ -86,7 +87,7 @@ public sealed class RangedDownloadTests : IAsyncLifetime, IDisposable
         var snapshot = await DownloadAsync(downloader);
 
         Assert.Equal(_file.Content, File.ReadAllBytes(snapshot.LocalPaths[Weights]));
-        Assert.InRange(_hub.MaxConcurrentBodies, 2, 4);
+        Assert.True(_hub.MaxConcurrentBodies is >= 2 and <= 4, $"{_hub.MaxConcurrentBodies} bodies at once: {CdnTimeline()}");
         Assert.Contains(_log.Messages, m => m.Contains($"Downloading {Weights} on 4 connections", StringComparison.Ordinal));
     }
 
@@ -212,29 +213,38 @@ public sealed class RangedDownloadTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task DownloadAsync_HeadRangeHeldBack_OtherConnectionsStopAtTheWindow()
     {
-        // Two connections: the window is 2 x 2 ranges past the first byte not yet written.
-        _file.StallBodyStartingAt = 0;
-        using var downloader = Create(new HubClientOptions { ConnectionsPerFile = 2, Timeout = TimeSpan.FromMilliseconds(700) });
+        // Two connections: the window is 2 x 2 ranges past the first byte not yet written, so while the head range's body
+        // is held the other connection fetches ranges 1 to 3, and asks for range 4 only once the head has arrived.
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var held = _file.HoldBody(0, release.Task);
+        using var downloader = Create(new HubClientOptions { ConnectionsPerFile = 2 });
 
-        var snapshot = await DownloadAsync(downloader);
+        var download = DownloadAsync(downloader);
+        await WaitUntilAsync(() => held.IsCompleted && _hub.BytesServed >= 3 * RangeSize, download, TimeSpan.FromSeconds(10));
+
+        // A connection that ignored the window would ask for range 4 as soon as range 3 had arrived; one that keeps it
+        // never does, so this wait only gives a wrong request the time to show and cannot fail a right download.
+        await WaitUntilAsync(() => CdnRanges().Any(r => r.From >= 4 * RangeSize), download, TimeSpan.FromMilliseconds(500));
+        var whileHeld = CdnRanges();
+        var timeline = CdnTimeline();
+        release.SetResult();
+        var snapshot = await download;
 
         Assert.Equal(_file.Content, File.ReadAllBytes(snapshot.LocalPaths[Weights]));
-        var requests = CdnRanges();
-        Assert.Equal(0, requests[0].From);
-        var retryOfHead = requests.FindIndex(1, r => r.From == 0);
-        Assert.True(retryOfHead > 0, string.Join(", ", requests));
-        Assert.All(requests.Take(retryOfHead), r => Assert.True(r.From < 4 * RangeSize, $"range {r.From} was fetched while the window ended at {4 * RangeSize}"));
-        Assert.True(3 == requests.Take(retryOfHead).Count(r => r.From > 0), string.Join(", ", requests));
+        Assert.True(whileHeld.Order().SequenceEqual(Enumerable.Range(0, 4).Select(i => ((long)i * RangeSize, ((i + 1L) * RangeSize) - 1))), $"while the head was held: {timeline}");
+        Assert.True(CdnRanges().Count == 16 && CdnRanges().Distinct().Count() == 16, CdnTimeline()); // the held head was not asked for again
     }
 
     [Fact]
     public async Task DownloadAsync_CancelledMidway_LeavesAContiguousPrefixThatTheNextCallResumes()
     {
         Trickle();
+        var lastRange = HoldLastRange();
         using var cts = new CancellationTokenSource();
         using var downloader = Create();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => DownloadAsync(downloader, CancelAt(cts, Size / 2), cts.Token));
+        lastRange.SetResult();
 
         var prefix = AssertContiguousPrefix();
         await _hub.WaitUntilNoBodyIsSentAsync(); // bytes the cancelled connections still wrote are not the resume's
@@ -252,11 +262,14 @@ public sealed class RangedDownloadTests : IAsyncLifetime, IDisposable
     public async Task DownloadAsync_CancelledMidway_PartialFileResumesTheWayHuggingFaceHubDoes()
     {
         Trickle();
+        var lastRange = HoldLastRange();
         using var cts = new CancellationTokenSource();
         using (var downloader = Create())
         {
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => DownloadAsync(downloader, CancelAt(cts, Size / 2), cts.Token));
         }
+
+        lastRange.SetResult();
 
         // huggingface_hub's resume: GET the resolve address with "Range: bytes={length of .incomplete}-" and append.
         var prefix = AssertContiguousPrefix();
@@ -281,12 +294,26 @@ public sealed class RangedDownloadTests : IAsyncLifetime, IDisposable
     {
         Trickle();
         _hub.ExpiredAddressStatus = status;
+        var expired = 0;
         if (connections == 1)
         {
             _file.DropAfterBytes = Size / 2; // the retry goes to the remembered CDN address, which has expired meanwhile
         }
+        else
+        {
+            // The window lets the connections ask for every range before the writer reports a quarter of the file; while
+            // range 1 is held, ranges 9 to 15 lie outside it, so they are asked for only after the addresses expired.
+            var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _ = _file.HoldBody(RangeSize, release.Task).ContinueWith(
+                _ =>
+                {
+                    Interlocked.Exchange(ref expired, 1); // before the writer can report a quarter: range 1 is not in yet
+                    _hub.ExpireCdnAddresses();
+                    release.SetResult();
+                },
+                TaskScheduler.Default);
+        }
 
-        var expired = 0;
         using var downloader = Create(new HubClientOptions { ConnectionsPerFile = connections });
 
         var snapshot = await DownloadAsync(downloader, new SyncProgress<DownloadProgress>(p =>
@@ -338,6 +365,18 @@ public sealed class RangedDownloadTests : IAsyncLifetime, IDisposable
             }
         });
 
+    /// <summary>
+    /// Holds the last range's body until the returned source is set: the connections may receive every other range before
+    /// the writer has written half the file (the window and the write stages hold half of it), and a download cancelled
+    /// then would still have had every byte.
+    /// </summary>
+    private TaskCompletionSource HoldLastRange()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _file.HoldBody(15L * RangeSize, release.Task);
+        return release;
+    }
+
     /// <summary>Bodies arrive in 8 KiB pieces every millisecond or so, so that ranges overlap in time.</summary>
     private void Trickle()
     {
@@ -360,6 +399,25 @@ public sealed class RangedDownloadTests : IAsyncLifetime, IDisposable
             var parts = r.Range!["bytes=".Length..].Split('-');
             return (long.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), parts[1].Length == 0 ? -1 : long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
         })];
+
+    /// <summary>Waits until <paramref name="condition"/> holds, <paramref name="download"/> ends (it is awaited then, for its exception) or <paramref name="limit"/> passes.</summary>
+    private static async Task WaitUntilAsync(Func<bool> condition, Task download, TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (!condition() && !download.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(5);
+        }
+
+        if (download.IsCompleted)
+        {
+            await download;
+        }
+    }
+
+    /// <summary>The CDN requests for the weights, each with its range and when it came (for failure messages).</summary>
+    private string CdnTimeline() =>
+        string.Join(", ", _hub.Requests.Where(r => r.Cdn && r.FilePath == Weights).Select(r => $"{r.Range ?? "whole"} at {r.At.TotalMilliseconds:F0} ms"));
 
     /// <summary>One progress bar: every report names the one file, and its byte count never goes back.</summary>
     private void AssertOneMonotoneBar()
