@@ -93,9 +93,10 @@ public sealed class ChatProcessTests
     [Fact]
     public async Task CtrlC_WhileAnswering_StopsTheAnswerAndTheAppAnswersTheNextLine()
     {
-        // A long answer (seconds) so that there is something to stop, short enough that the full one ends well
-        // inside the time-out on a busy machine.
-        using var phi3 = Phi3Process.Start("chat", "--model-path", s_model, "--max-tokens", "400");
+        // A long answer so that there is something to stop, short enough that the full one ends well inside the
+        // time-out on a busy machine: 3000 tiny-model tokens take about 0.7 s on a quiet machine (400 ended before the
+        // interrupt arrived), a few seconds on a loaded one.
+        using var phi3 = Phi3Process.Start("chat", "--model-path", s_model, "--max-tokens", "3000");
         await phi3.WriteAsync("Hello\n");
         await phi3.WaitUntilAsync((stdout, _) => stdout.Length > 0, "the answer to start streaming");
 
