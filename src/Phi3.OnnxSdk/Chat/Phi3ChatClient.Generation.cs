@@ -1,13 +1,9 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntimeGenAI;
 using Phi3.OnnxSdk.Chat;
 using Phi3.OnnxSdk.Runtime.Batching;
-using Phi3.OnnxSdk.Runtime.Native;
 
 namespace Phi3.OnnxSdk;
 
